@@ -1,0 +1,34 @@
+# The two set-up commands in the README are `make serve` and `make test`; both create .venv first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: test docs context serve bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# pytest exits 5 when it collected no test: that is a failure here, not a pass.
+test: $(STAMP)
+	$(BIN)/python -m pytest -ra $(PYTEST_ARGS)
+
+docs: $(STAMP)
+	$(BIN)/peersupport docs --output build/docs
+
+context: $(STAMP)
+	$(BIN)/peersupport context --output ontology/context.jsonld
+
+serve: $(STAMP)
+	@echo "The service (SPARQL endpoint, validator, vocabulary pages) is not built yet: see issue 4." >&2
+	@exit 1
+
+bench: $(STAMP)
+	@echo "No benchmarks yet: see issue 6." >&2
+	@exit 1
+
+clean:
+	rm -rf $(VENV) build .pytest_cache

@@ -1,0 +1,111 @@
+"""The ``peersupport`` command line.
+
+Subcommands: ``context`` (regenerate the JSON-LD context), ``docs`` (HTML documentation),
+``check`` (HermiT consistency of the vocabulary), ``classify`` (what described roles read as).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from rdflib import RDF, Graph
+
+from . import __version__
+from .vocab import ORG, load_ontology, write_context, write_docs
+
+
+def _cmd_context(args) -> int:
+    write_context(load_ontology(), args.output)
+    print(f"wrote {args.output}")
+    return 0
+
+
+def _cmd_docs(args) -> int:
+    page = write_docs(load_ontology(), args.output)
+    print(f"wrote {page}")
+    return 0
+
+
+def _cmd_check(args) -> int:
+    from .reason import ReasonerUnavailable, check_ontology
+
+    try:
+        result = check_ontology()
+    except ReasonerUnavailable as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    if not result.consistent:
+        print("inconsistent: the vocabulary has no model")
+        return 1
+    if result.unsatisfiable:
+        print("unsatisfiable classes:\n  " + "\n  ".join(result.unsatisfiable))
+        return 1
+    print("consistent; no unsatisfiable classes")
+    return 0
+
+
+def _read_graph(path: Path) -> Graph:
+    from .jsonld import parse_jsonld
+
+    if path.suffix in (".jsonld", ".json"):
+        return parse_jsonld(path.read_text(encoding="utf-8"))
+    return Graph().parse(path)
+
+
+def _cmd_classify(args) -> int:
+    from .reason import ReasonerUnavailable, classify
+
+    data = Graph()
+    try:
+        for path in args.files:
+            data += _read_graph(path)
+    except (OSError, ValueError, SyntaxError) as error:
+        print(f"error: cannot read input: {error}", file=sys.stderr)
+        return 2
+    roles = sorted(set(data.subjects(RDF.type, ORG.Post)) | set(data.subjects(RDF.type, ORG.Role)))
+    try:
+        readings = classify(data, roles)
+    except ReasonerUnavailable as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    for role, reading in readings.items():
+        verdict = reading.reads_as.rsplit("/", 1)[-1] if reading.reads_as else "undetermined (evidence missing)"
+        print(f"{role}\n  reads as: {verdict}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="peersupport", description="Peer-support vocabulary, shapes and service.")
+    parser.add_argument("--version", action="version", version=f"peersupport {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    context = sub.add_parser("context", help="regenerate the JSON-LD context from the vocabulary")
+    context.add_argument("--output", type=Path, default=Path("ontology/context.jsonld"))
+    context.set_defaults(run=_cmd_context)
+
+    docs = sub.add_parser("docs", help="write the HTML documentation of the vocabulary (pyLODE)")
+    docs.add_argument("--output", type=Path, default=Path("build/docs"), help="folder to write index.html into")
+    docs.set_defaults(run=_cmd_docs)
+
+    check = sub.add_parser("check", help="check the vocabulary with the HermiT reasoner (needs Java)")
+    check.set_defaults(run=_cmd_check)
+
+    classify = sub.add_parser("classify", help="what described roles read as, by OWL reasoning (needs Java)")
+    classify.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    classify.set_defaults(run=_cmd_classify)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "run", None):
+        parser.print_help()
+        return 0
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
