@@ -74,7 +74,9 @@ def check_ontology(graph: Graph | None = None) -> OntologyCheck:
             world = _reason(graph)
         except owlready2.OwlReadyInconsistentOntologyError:
             return OntologyCheck(consistent=False, unsatisfiable=())
-        unsatisfiable = tuple(sorted(c.iri for c in world.inconsistent_classes() if hasattr(c, "iri")))
+        unsatisfiable = tuple(sorted(
+            c.iri for c in world.inconsistent_classes() if hasattr(c, "iri") and c is not owlready2.Nothing
+        ))
         world.close()
     return OntologyCheck(consistent=True, unsatisfiable=unsatisfiable)
 

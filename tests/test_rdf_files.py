@@ -1,0 +1,112 @@
+"""Every RDF file in the repository parses, and the vocabulary documents every term."""
+
+from pathlib import Path
+
+import pytest
+from rdflib import OWL, RDF, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, SKOS
+
+from peersupport.jsonld import parse_jsonld
+from peersupport.lint import missing_annotations, missing_french_labels, unknown_sources
+from peersupport.vocab import ONTOLOGY_IRI, PS, terms
+
+from .conftest import REPO
+
+RDF_SUFFIXES = {".ttl": "turtle", ".nt": "nt", ".rdf": "xml", ".owl": "xml", ".jsonld": "json-ld"}
+RDF_FILES = sorted(
+    path
+    for folder in ("ontology", "shapes", "data")
+    for path in (REPO / folder).rglob("*")
+    if path.suffix in RDF_SUFFIXES and path.name != "context.jsonld"
+)
+
+
+def test_there_are_rdf_files_to_check():
+    names = {path.relative_to(REPO).as_posix() for path in RDF_FILES}
+    assert {"ontology/peer-support.ttl", "ontology/schemes.ttl"} <= names
+
+
+@pytest.mark.parametrize("path", RDF_FILES, ids=lambda p: p.relative_to(REPO).as_posix())
+def test_rdf_file_parses(path: Path):
+    if path.suffix == ".jsonld":
+        graph = parse_jsonld(path.read_text(encoding="utf-8"))
+    else:
+        graph = Graph().parse(path, format=RDF_SUFFIXES[path.suffix])
+    assert len(graph) > 0
+
+
+def test_every_term_has_label_definition_isdefinedby_and_source(ontology):
+    assert missing_annotations(ontology) == []
+
+
+def test_practice_and_value_schemes_are_labelled_in_french(ontology):
+    assert missing_french_labels(ontology) == []
+
+
+def test_every_source_cited_is_described(ontology):
+    assert unknown_sources(ontology) == []
+
+
+def test_every_source_file_cited_exists_in_shared_sources(ontology):
+    cited = {
+        str(resource).rsplit("/", 1)[-1]
+        for resource in ontology.subjects(RDF.type, DCTERMS.BibliographicResource)
+        if str(resource).endswith(".txt")
+    }
+    shipped = {path.name for path in (REPO.parent / "shared" / "sources").glob("*.txt")}
+    if not shipped:
+        pytest.skip("shared/sources is not beside this checkout")
+    assert cited == shipped
+
+
+def test_the_checks_report_a_term_with_nothing(ontology):
+    broken = ontology + Graph()
+    broken.add((PS.Undocumented, RDF.type, OWL.Class))
+    broken.add((PS.Undocumented, SKOS.inScheme, PS.ValueScheme))
+    broken.add((PS.Undocumented, DCTERMS.source, URIRef("https://example.org/elsewhere#x")))
+    assert missing_annotations(broken) == ["ps:Undocumented lacks rdfs:label@en, definition, rdfs:isDefinedBy"]
+    assert missing_french_labels(broken) == ["ps:Undocumented lacks rdfs:label@fr"]
+    assert unknown_sources(broken) == ["ps:Undocumented cites undescribed source https://example.org/elsewhere#x"]
+
+
+def test_ontology_header(ontology):
+    header = {p: set(ontology.objects(ONTOLOGY_IRI, p)) for p in set(ontology.predicates(ONTOLOGY_IRI))}
+    assert (ONTOLOGY_IRI, RDF.type, OWL.Ontology) in ontology
+    assert header[DCTERMS.license] == {URIRef("https://creativecommons.org/licenses/by/4.0/")}
+    assert header[OWL.versionIRI] == {URIRef("https://w3id.org/peer-support/version/0.1.0")}
+    assert header[OWL.versionInfo] == {Literal("0.1.0")}
+    assert header[URIRef("http://purl.org/vocab/vann/preferredNamespacePrefix")] == {Literal("ps")}
+    assert header[URIRef("http://purl.org/vocab/vann/preferredNamespaceUri")] == {Literal("https://w3id.org/peer-support/")}
+    for required in (DCTERMS.title, DCTERMS.description, DCTERMS.creator, DCTERMS.created, DCTERMS.modified, DCTERMS.bibliographicCitation):
+        assert header.get(required), f"ontology header lacks {required}"
+    assert ONTOLOGY_IRI not in header[OWL.versionIRI]
+
+
+def test_vocabulary_says_what_design_requires(ontology):
+    """The practice scheme holds peer support's kinds and the neighbouring practices that are not."""
+    def narrower(concept):
+        return {c for c in ontology.subjects(SKOS.broader, concept)}
+
+    assert narrower(PS.PeerSupport) == {
+        PS.MutualSupport, PS.IntentionalPeerSupport, PS.InformalPeerSupport, PS.NaturallyOccurringPeerSupport,
+        PS.FormalPeerSupportWithClearDistinction, PS.FormalMutualPeerSupport, PS.PeerRunSupport,
+    }
+    assert narrower(PS.NotPeerSupport) == {
+        PS.PeerMentoring, PS.RoleModelling, PS.LivedExperienceCoaching, PS.ClinicalTreatment, PS.PeersWhoProvideSupport,
+    }
+    themes = {PS.EqualPowerRelationships: 8, PS.IdentificationWithEachOther: 7, PS.HolisticUnderstandingOfMadness: 4}
+    for theme, count in themes.items():
+        assert len(narrower(theme)) == count, theme
+    standards = {PS.NAPSValues: 12, PS.ImROCPrinciples: 8, PS.IPSTasks: 4}
+    for scheme, count in standards.items():
+        assert len(set(ontology.subjects(SKOS.inScheme, scheme))) == count, scheme
+    members = set(ontology.objects(PS.ConsultationValues2012, SKOS.member))
+    assert len(members) == 10
+    role_kinds = set(ontology.subjects(RDF.type, PS.RoleKind))
+    assert {PS.PaidPeerWorker, PS.VolunteerPeerSupporter, PS.MutualGroupMember, PS.Facilitator, PS.WardVisitor,
+            PS.PeerSupportBroker, PS.PeerMentor, PS.Trainer} <= role_kinds
+
+
+def test_every_term_is_a_term_of_this_namespace(ontology):
+    assert len(terms(ontology)) > 150
+    assert all(str(term).startswith(str(PS)) for term in terms(ontology))
