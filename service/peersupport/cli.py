@@ -13,7 +13,8 @@ from pathlib import Path
 from rdflib import RDF, Graph
 
 from . import __version__
-from .vocab import ORG, load_ontology, write_context, write_docs
+from .docs import write_docs
+from .vocab import ORG, load_ontology, write_context
 
 
 def _cmd_context(args) -> int:
