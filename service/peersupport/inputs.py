@@ -1,0 +1,131 @@
+"""Reading organisations' data safely into an in-memory graph.
+
+Turtle, N-Triples, RDF/XML, JSON-LD (contexts resolved locally, remote ones refused) and the CSV
+template. Every failure is an ``InputError`` whose message names the problem, with the line and
+column where the parser gives them, and never a file path or a stack trace.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from rdflib import XSD, Graph, Literal
+
+FORMATS = ("turtle", "nt", "xml", "json-ld", "csv")
+MAX_INPUT_BYTES = 10 * 1024 * 1024
+
+_SUFFIXES = {".ttl": "turtle", ".nt": "nt", ".rdf": "xml", ".xml": "xml", ".owl": "xml",
+             ".jsonld": "json-ld", ".json": "json-ld", ".csv": "csv"}
+_MEDIA_TYPES = {"text/turtle": "turtle", "application/n-triples": "nt", "application/rdf+xml": "xml",
+                "application/ld+json": "json-ld", "text/csv": "csv"}
+_FORMAT_NAMES = {"ttl": "turtle", "turtle": "turtle", "nt": "nt", "ntriples": "nt", "n-triples": "nt",
+                 "xml": "xml", "rdfxml": "xml", "rdf/xml": "xml", "jsonld": "json-ld", "json-ld": "json-ld",
+                 "csv": "csv"}
+
+
+class InputError(ValueError):
+    """Input that cannot be read; ``str()`` is a message for the person who sent it."""
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None):
+        where = f"line {line}" + (f", column {column}" if column is not None else "") + ": " if line else ""
+        super().__init__(where + message)
+        self.line, self.column = line, column
+
+
+def format_from_name(name: str | None) -> str | None:
+    """The format a file name, format name or media type stands for, or None."""
+    if not name:
+        return None
+    name = name.split(";", 1)[0].strip().lower()
+    return _FORMAT_NAMES.get(name) or _MEDIA_TYPES.get(name) or _SUFFIXES.get(Path(name).suffix)
+
+
+def _text(data: bytes) -> str:
+    if len(data) > MAX_INPUT_BYTES:
+        raise InputError(f"input is {len(data)} bytes; the limit is {MAX_INPUT_BYTES} bytes")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise InputError("input is not UTF-8 text", line=line) from None
+
+
+def _line_column(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def _parse_rdf(text: str, fmt: str) -> Graph:
+    from rdflib.plugins.parsers.notation3 import BadSyntax
+    from xml.sax import SAXParseException
+
+    graph = Graph()
+    try:
+        graph.parse(data=text, format=fmt)
+    except BadSyntax as error:
+        line, column = _line_column(text, error._i)
+        raise InputError(f"Turtle syntax error: {error._why}", line, column) from None
+    except SAXParseException as error:
+        raise InputError(f"RDF/XML syntax error: {error.getMessage()}", error.getLineNumber(), error.getColumnNumber()) from None
+    except Exception as error:  # rdflib's parsers raise many types; none may escape as a 500
+        message = str(error).split("\n", 1)[0]
+        bad_line = re.match(r"Invalid line: (.*)", message)
+        line = None
+        if bad_line:
+            lines = text.splitlines()
+            line = next((i + 1 for i, l in enumerate(lines) if l.strip() == bad_line.group(1).strip()), None)
+            message = "N-Triples syntax error: not a valid triple (IRIs must be absolute, in <...>)"
+        raise InputError(message, line) from None
+    return graph
+
+
+_DOCTYPE = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+def parse(data: bytes | str, fmt: str) -> Graph:
+    """Parse ``data`` in format ``fmt`` (one of FORMATS) into a fresh graph."""
+    from .csv_template import read_csv
+    from .jsonld import RemoteContextError, parse_jsonld
+
+    text = _text(data.encode("utf-8") if isinstance(data, str) else data)
+    if fmt == "csv":
+        graph = read_csv(text)
+    elif fmt == "json-ld":
+        try:
+            graph = parse_jsonld(text)
+        except RemoteContextError as error:
+            raise InputError(str(error)) from None
+        except ValueError as error:  # json.JSONDecodeError is a ValueError
+            if hasattr(error, "lineno"):
+                raise InputError(f"JSON syntax error: {error.msg}", error.lineno, error.colno) from None
+            raise InputError(f"JSON-LD error: {error}") from None
+        except Exception as error:
+            raise InputError(f"JSON-LD error: {str(error).splitlines()[0] if str(error) else type(error).__name__}") from None
+    elif fmt == "xml":
+        match = _DOCTYPE.search(text)
+        if match:
+            line, column = _line_column(text, match.start())
+            raise InputError("RDF/XML with a DOCTYPE or ENTITY declaration is refused (entities could read files or expand without bound)", line, column)
+        graph = _parse_rdf(text, "xml")
+    elif fmt in ("turtle", "nt"):
+        graph = _parse_rdf(text, fmt)
+    else:
+        raise InputError(f"unknown format {fmt!r}; use one of: {', '.join(FORMATS)}")
+    return normalise_literals(graph)
+
+
+def normalise_literals(graph: Graph) -> Graph:
+    """Plain ``"x"^^xsd:string`` becomes ``"x"`` and booleans take their canonical form, so that
+    ``sh:in``/``sh:hasValue`` and SPARQL term matches compare values, not spellings."""
+    changes = []
+    for s, p, o in graph:
+        if isinstance(o, Literal):
+            if o.datatype == XSD.string:
+                changes.append(((s, p, o), (s, p, Literal(str(o)))))
+            elif o.datatype == XSD.boolean and str(o) in ("1", "0"):
+                changes.append(((s, p, o), (s, p, Literal(str(o) == "1"))))
+    for old, new in changes:
+        graph.remove(old)
+        graph.add(new)
+    return graph

@@ -1,0 +1,151 @@
+"""SHACL validation of organisations' role descriptions, with the OWL reading of each role.
+
+The shapes and the vocabulary are parsed once per process and shared by every call; each call
+validates its own in-memory copy of the data merged with the vocabulary (the practice-type
+hierarchy and the classes the shapes rely on), so concurrent calls do not interfere. Nothing
+uploaded is stored. ``conforms`` is false only when there is a violation: warnings and infos are
+advice, not failure.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import pyshacl
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
+from rdflib.namespace import SH
+from rdflib.plugins.sparql.processor import prepareQuery
+
+from .inputs import parse
+from .resources import data_dir
+from .vocab import ORG, PS, bind_prefixes, load_ontology
+
+SEVERITY_ORDER = {SH.Violation: 0, SH.Warning: 1, SH.Info: 2}
+ROLE_CLASSES = (ORG.Post, ORG.Role, PS.DescribedRole)
+_load_lock = threading.Lock()
+
+
+@lru_cache(maxsize=512)
+def _prepared(query_text: str):
+    return prepareQuery(query_text)
+
+
+class _PreparedQueryGraph(Graph):
+    """pySHACL runs each SHACL-SPARQL constraint's text once per focus node, and rdflib parses
+    the text every time: 90% of validation time on the examples (7 s against 0.3 s measured).
+    This graph prepares each distinct text once."""
+
+    def query(self, query_object, *args, **kwargs):
+        if isinstance(query_object, str):
+            query_object = _prepared(query_object)
+        return super().query(query_object, *args, **kwargs)
+
+
+@lru_cache(maxsize=1)
+def _shapes_and_vocabulary() -> tuple[Graph, Graph]:
+    with _load_lock:
+        shapes = bind_prefixes(Graph())
+        for path in sorted(data_dir("shapes").glob("*.ttl")):
+            shapes.parse(path, format="turtle")
+        return shapes, load_ontology()
+
+
+def shapes_graph() -> Graph:
+    return _shapes_and_vocabulary()[0]
+
+
+@dataclass(frozen=True)
+class Result:
+    focus: URIRef
+    path: URIRef | None
+    value: object
+    severity: URIRef
+    component: URIRef
+    source_shape: URIRef
+    messages: dict[str, str]
+
+    def message(self, lang: str = "en") -> str:
+        return self.messages.get(lang) or self.messages.get("en") or next(iter(self.messages.values()), "")
+
+    @property
+    def key(self) -> tuple:
+        """What an expected-results file lists: focus node, path, constraint component, severity."""
+        return (str(self.focus), str(self.path) if self.path else "", str(self.component), str(self.severity))
+
+
+@dataclass
+class Report:
+    data: Graph
+    results: list[Result]
+    readings: dict = field(default_factory=dict)  # role IRI -> reason.RoleReading
+    reasoning_note: str | None = None
+
+    @property
+    def conforms(self) -> bool:
+        return not any(r.severity == SH.Violation for r in self.results)
+
+    def count(self, severity: URIRef) -> int:
+        return sum(1 for r in self.results if r.severity == severity)
+
+    def roles(self) -> list[URIRef]:
+        return sorted({s for cls in ROLE_CLASSES for s in self.data.subjects(RDF.type, cls) if isinstance(s, URIRef)})
+
+    def label(self, node) -> str:
+        label = self.data.value(node, RDFS.label)
+        return str(label) if label is not None else str(node)
+
+
+def _results(results_graph: Graph) -> list[Result]:
+    results = []
+    for node in results_graph.subjects(RDF.type, SH.ValidationResult):
+        messages = {}
+        for message in results_graph.objects(node, SH.resultMessage):
+            if isinstance(message, Literal):
+                messages[message.language or "en"] = str(message)
+        results.append(Result(
+            focus=results_graph.value(node, SH.focusNode),
+            path=results_graph.value(node, SH.resultPath),
+            value=results_graph.value(node, SH.value),
+            severity=results_graph.value(node, SH.resultSeverity),
+            component=results_graph.value(node, SH.sourceConstraintComponent),
+            source_shape=results_graph.value(node, SH.sourceShape),
+            messages=messages,
+        ))
+    results.sort(key=lambda r: (str(r.focus), SEVERITY_ORDER.get(r.severity, 9), str(r.path), str(r.component)))
+    return results
+
+
+def validate_graph(data: Graph, classify: bool = True) -> Report:
+    """Validate the role descriptions in ``data`` against the shapes; read each role with HermiT
+    when ``classify`` is true and Java is present."""
+    shapes, vocabulary = _shapes_and_vocabulary()
+    merged = _PreparedQueryGraph()
+    merged += vocabulary
+    merged += data
+    _, results_graph, _ = pyshacl.validate(merged, shacl_graph=shapes, inference="none", advanced=False)
+    report = Report(data=data, results=_results(results_graph))
+    if classify:
+        _add_readings(report, vocabulary)
+    return report
+
+
+def _add_readings(report: Report, vocabulary: Graph) -> None:
+    from .reason import ReasonerUnavailable, classify
+
+    roles = report.roles()
+    if not roles:
+        return
+    try:
+        report.readings = classify(report.data, roles, ontology=vocabulary)
+    except ReasonerUnavailable as error:
+        report.reasoning_note = f"roles not classified: {error}"
+    except ValueError as error:
+        report.reasoning_note = f"roles not classified: {error}"
+
+
+def validate(data: bytes | str, format: str = "turtle", classify: bool = True) -> Report:
+    """Parse ``data`` (turtle, nt, xml, json-ld or csv) and validate it. Raises
+    ``inputs.InputError`` for unreadable input."""
+    return validate_graph(parse(data, format), classify=classify)
