@@ -1,7 +1,8 @@
 """The ``peersupport`` command line.
 
 Subcommands: ``context`` (regenerate the JSON-LD context), ``docs`` (HTML documentation),
-``check`` (HermiT consistency of the vocabulary), ``classify`` (what described roles read as).
+``check`` (HermiT consistency of the vocabulary), ``classify`` (what described roles read as),
+``validate`` (SHACL report on role descriptions).
 """
 
 from __future__ import annotations
@@ -77,6 +78,31 @@ def _cmd_classify(args) -> int:
     return 0
 
 
+def _cmd_validate(args) -> int:
+    from .inputs import InputError, format_from_name, parse
+    from .report import render
+    from .validate import validate_graph
+
+    data = Graph()
+    for path in args.files:
+        fmt = format_from_name(args.format) if args.format else format_from_name(path.name)
+        if fmt is None:
+            print(f"error: {path.name}: cannot tell the format; give --format", file=sys.stderr)
+            return 2
+        try:
+            data += parse(path.read_bytes(), fmt)
+        except OSError as error:
+            print(f"error: {path.name}: {error.strerror}", file=sys.stderr)
+            return 2
+        except InputError as error:
+            print(f"error: {path.name}: {error}", file=sys.stderr)
+            return 2
+    report = validate_graph(data, classify=not args.no_classify)
+    colour = args.output == "text" and sys.stdout.isatty()
+    sys.stdout.write(render(report, args.output, args.lang, colour))
+    return 0 if report.conforms else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="peersupport", description="Peer-support vocabulary, shapes and service.")
     parser.add_argument("--version", action="version", version=f"peersupport {__version__}")
@@ -96,6 +122,14 @@ def build_parser() -> argparse.ArgumentParser:
     classify = sub.add_parser("classify", help="what described roles read as, by OWL reasoning (needs Java)")
     classify.add_argument("files", nargs="+", type=Path, metavar="FILE")
     classify.set_defaults(run=_cmd_classify)
+    validate = sub.add_parser(
+        "validate", help="check role descriptions against the shapes (exit 0 conforms, 1 violations, 2 unreadable input)")
+    validate.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    validate.add_argument("--format", help="turtle, nt, xml, json-ld or csv (default: from the file name)")
+    validate.add_argument("--output", choices=("text", "json", "turtle", "html"), default="text")
+    validate.add_argument("--lang", choices=("en", "fr"), default="en")
+    validate.add_argument("--no-classify", action="store_true", help="skip the OWL reading of each role")
+    validate.set_defaults(run=_cmd_validate)
     return parser
 
 

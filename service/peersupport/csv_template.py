@@ -59,7 +59,7 @@ COLUMNS = (
     Column("duties", "staff duties: control and restraint; risk assessment", "many", PS.hasDuty, PS.DutyScheme),
     Column("peer_supervision", "does the role-holder have peer supervision or support from other peer supporters?", "yes/no", PS.peerSupervision),
     Column("settings", "where the support takes place", "many", PS.setting, PS.SettingScheme),
-    Column("formats", "one-to-one, group, virtual", "many", PS.format, PS.FormatScheme),
+    Column("formats", "one-to-one, group, virtual", "many", PS["format"], PS.FormatScheme),
     Column("communities_served", "communities of shared identity or experience served", "many", PS.communityServed, PS.CommunityScheme),
 )
 COLUMN_NAMES = tuple(column.name for column in COLUMNS)
@@ -138,7 +138,9 @@ def _iri(kind: str, identifier: str, line: int, column: str) -> URIRef:
 
 
 def read_csv(text: str) -> Graph:
-    """The triples the rows describe: each role an org:Post in its organisation."""
+    """The triples the rows describe: each role an org:Post in its organisation. A row with an
+    organisation_id and no role_id describes an organisation alone (one with no roles, or one
+    that others are part_of)."""
     reader = csv.reader(io.StringIO(text))
     header = next(reader, None)
     if not header or not any(h.strip() for h in header):
@@ -147,7 +149,7 @@ def read_csv(text: str) -> Graph:
     unknown = [h for h in header if h not in _BY_NAME]
     if unknown:
         raise _error(1, unknown[0], f"unknown column; the template's columns are: {', '.join(COLUMN_NAMES)}")
-    if "role_id" not in header:
+    if "role_id" not in header and "organisation_id" not in header:
         raise _error(1, "role_id", "the role_id column is required")
 
     graph = Graph()
@@ -158,23 +160,25 @@ def read_csv(text: str) -> Graph:
         if len(row) > len(header):
             raise _error(line, "(row)", f"{len(row)} cells but the header has {len(header)} columns")
         cells = {name: cell.strip() for name, cell in zip(header, row)}
-        if not cells.get("role_id"):
-            raise _error(line, "role_id", "every row needs a role_id")
-        role = _iri("roles", cells["role_id"], line, "role_id")
-        graph.add((role, RDF.type, ORG.Post))
+        if not cells.get("role_id") and not cells.get("organisation_id"):
+            raise _error(line, "role_id", "every row needs a role_id (or, for an organisation alone, an organisation_id)")
         organisation = None
         if cells.get("organisation_id"):
             organisation = _iri("organisations", cells["organisation_id"], line, "organisation_id")
             graph.add((organisation, RDF.type, ORG.Organization))
-            graph.add((role, ORG.postIn, organisation))
+        role = None
+        if cells.get("role_id"):
+            role = _iri("roles", cells["role_id"], line, "role_id")
+            graph.add((role, RDF.type, ORG.Post))
+            if organisation is not None:
+                graph.add((role, ORG.postIn, organisation))
         for name, cell in cells.items():
             column = _BY_NAME[name]
             if not cell or column.kind == "id":
                 continue
-            if column.subject == "organisation":
-                if organisation is None:
-                    raise _error(line, name, "organisation columns need an organisation_id")
-                _add_cell(graph, organisation, column, cell, line)
-            else:
-                _add_cell(graph, role, column, cell, line)
+            subject = organisation if column.subject == "organisation" else role
+            if subject is None:
+                needed = "organisation_id" if column.subject == "organisation" else "role_id"
+                raise _error(line, name, f"this column needs a {needed} in the same row")
+            _add_cell(graph, subject, column, cell, line)
     return graph

@@ -15,6 +15,7 @@ from functools import lru_cache
 
 import pyshacl
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
+from rdflib.collection import Collection
 from rdflib.namespace import SH
 from rdflib.plugins.sparql.processor import prepareQuery
 
@@ -56,10 +57,27 @@ def shapes_graph() -> Graph:
     return _shapes_and_vocabulary()[0]
 
 
+def path_text(graph: Graph, path) -> str:
+    """A SHACL property path in SPARQL syntax (``^org:postIn|org:hasPost``), stable across runs
+    where the path is a blank node."""
+    if isinstance(path, URIRef):
+        return graph.namespace_manager.normalizeUri(path)
+    for predicate, template in ((SH.inversePath, "^{}"), (SH.zeroOrMorePath, "{}*"), (SH.oneOrMorePath, "{}+"),
+                                (SH.zeroOrOnePath, "{}?")):
+        inner = graph.value(path, predicate)
+        if inner is not None:
+            return template.format(path_text(graph, inner))
+    alternatives = graph.value(path, SH.alternativePath)
+    if alternatives is not None:
+        return "(" + "|".join(path_text(graph, p) for p in Collection(graph, alternatives)) + ")"
+    return "/".join(path_text(graph, p) for p in Collection(graph, path))
+
+
 @dataclass(frozen=True)
 class Result:
     focus: URIRef
     path: URIRef | None
+    path_label: str  # the path in SPARQL syntax, "" when the result has none
     value: object
     severity: URIRef
     component: URIRef
@@ -72,7 +90,7 @@ class Result:
     @property
     def key(self) -> tuple:
         """What an expected-results file lists: focus node, path, constraint component, severity."""
-        return (str(self.focus), str(self.path) if self.path else "", str(self.component), str(self.severity))
+        return (str(self.focus), self.path_label, str(self.component), str(self.severity))
 
 
 @dataclass
@@ -97,20 +115,30 @@ class Report:
         return str(label) if label is not None else str(node)
 
 
-def _results(results_graph: Graph) -> list[Result]:
+def _messages(shapes: Graph, results_graph: Graph, node, shape) -> dict[str, str]:
+    """The result's messages by language. They are read from the shape itself: pySHACL drops the
+    language tags of SPARQL-based constraints' messages."""
+    messages = {m.language: str(m) for m in shapes.objects(shape, SH.message) if isinstance(m, Literal) and m.language}
+    if not messages:
+        messages = {"en": str(m) for m in results_graph.objects(node, SH.resultMessage)}
+    return messages
+
+
+def _results(shapes: Graph, results_graph: Graph) -> list[Result]:
+    bind_prefixes(results_graph)
     results = []
     for node in results_graph.subjects(RDF.type, SH.ValidationResult):
-        messages = {}
-        for message in results_graph.objects(node, SH.resultMessage):
-            if isinstance(message, Literal):
-                messages[message.language or "en"] = str(message)
+        shape = results_graph.value(node, SH.sourceShape)
+        path = results_graph.value(node, SH.resultPath)
+        messages = _messages(shapes, results_graph, node, shape)
         results.append(Result(
             focus=results_graph.value(node, SH.focusNode),
-            path=results_graph.value(node, SH.resultPath),
+            path=path,
+            path_label=path_text(results_graph, path) if path is not None else "",
             value=results_graph.value(node, SH.value),
             severity=results_graph.value(node, SH.resultSeverity),
             component=results_graph.value(node, SH.sourceConstraintComponent),
-            source_shape=results_graph.value(node, SH.sourceShape),
+            source_shape=shape,
             messages=messages,
         ))
     results.sort(key=lambda r: (str(r.focus), SEVERITY_ORDER.get(r.severity, 9), str(r.path), str(r.component)))
@@ -125,7 +153,7 @@ def validate_graph(data: Graph, classify: bool = True) -> Report:
     merged += vocabulary
     merged += data
     _, results_graph, _ = pyshacl.validate(merged, shacl_graph=shapes, inference="none", advanced=False)
-    report = Report(data=data, results=_results(results_graph))
+    report = Report(data=data, results=_results(shapes, results_graph))
     if classify:
         _add_readings(report, vocabulary)
     return report
