@@ -82,3 +82,56 @@ def test_classify_reports_unreadable_input(tmp_path):
     assert result.returncode == 2
     assert result.stderr.startswith("error: cannot read input:")
     assert "Traceback" not in result.stderr
+
+
+EXAMPLES = REPO / "data" / "examples"
+
+
+def test_validate_exit_codes():
+    assert run("validate", "--no-classify", "data/examples/valid/paid-ward-visitor.ttl").returncode == 0
+    assert run("validate", "--no-classify", "data/examples/valid/no-peer-supervision.ttl").returncode == 0
+    failing = run("validate", "--no-classify", "data/examples/invalid/one-way-help.ttl", check=False)
+    assert failing.returncode == 1
+    assert "violation [column role_holder_receives_support]: Not reciprocal" in failing.stdout
+
+
+def test_validate_unreadable_input_exits_2_with_a_message(tmp_path):
+    bad = tmp_path / "roles.ttl"
+    bad.write_text("@prefix ex: <http://e/> .\nex:a ex:b .\n")
+    result = run("validate", str(bad), check=False)
+    assert result.returncode == 2
+    assert result.stderr == "error: roles.ttl: line 2, column 10: Turtle syntax error: objectList expected\n"
+    missing = run("validate", str(tmp_path / "nope.ttl"), check=False)
+    assert (missing.returncode, missing.stderr) == (2, "error: nope.ttl: No such file or directory\n")
+    unknown = run("validate", str(tmp_path / "roles.docx"), check=False)
+    assert (unknown.returncode, unknown.stderr) == (2, "error: roles.docx: cannot tell the format; give --format\n")
+
+
+def test_validate_several_files_and_outputs():
+    files = ["data/examples/invalid/one-way-help.ttl", "data/examples/invalid/clinical.csv"]
+    document = json.loads(run("validate", "--no-classify", "--output", "json", *files, check=False).stdout)
+    assert document["counts"] == {"violations": 2, "warnings": 0, "infos": 0}
+    turtle = run("validate", "--no-classify", "--output", "turtle", *files, check=False).stdout
+    assert "sh:ValidationReport" in turtle
+    html = run("validate", "--no-classify", "--output", "html", "--lang", "fr", *files, check=False).stdout
+    assert html.startswith('<!DOCTYPE html><html lang="fr">') and "Non réciproque" in html
+
+
+def test_validate_format_option_overrides_the_file_name(tmp_path):
+    copy = tmp_path / "roles.txt"
+    copy.write_bytes((EXAMPLES / "invalid" / "clinical.csv").read_bytes())
+    result = run("validate", "--no-classify", "--format", "csv", str(copy), check=False)
+    assert result.returncode == 1 and "Clinical: this role claims peer support" in result.stdout
+
+
+@pytest.mark.java
+def test_validate_the_csv_template_prints_a_report_a_coordinator_can_act_on(require_java):
+    result = run("validate", "data/templates/roles.csv", check=False)
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Organisation: Our Voices Peer Network"
+    assert "  Peer support ward visitor <https://example.org/roles/ward-visitor>" in lines
+    assert "    reads as: PeerSupportRole" in lines
+    assert "    reads as: PeerMentoringRole" in lines
+    assert any(l.startswith("    violation [column mutual_agreement]: Not reciprocal") for l in lines)
+    assert lines[-1] == "does not conform (1 violations, 1 warnings, 0 infos)"

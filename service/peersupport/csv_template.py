@@ -182,3 +182,31 @@ def read_csv(text: str) -> Graph:
                 raise _error(line, name, f"this column needs a {needed} in the same row")
             _add_cell(graph, subject, column, cell, line)
     return graph
+
+
+def columns_markdown() -> str:
+    """The template's documentation (``data/templates/README.md``), made from ``COLUMNS``."""
+    lines = [
+        "# The roles spreadsheet template",
+        "",
+        "`roles.csv` has one row per role (a row with only organisation columns describes an organisation",
+        "with no roles, or one that another is `part_of`). Check it with",
+        "`peersupport validate roles.csv`. Leave a cell empty when you do not know: the report then says",
+        "what is missing and why it matters.",
+        "",
+        "Controlled columns take a value's name or its English label, in any case; list columns take",
+        "several values separated by `;`; yes/no columns take yes, no, true or false.",
+        "",
+        "| column | describes | what to write | allowed values |",
+        "|---|---|---|---|",
+    ]
+    table = allowed_values()
+    for column in COLUMNS:
+        if column.values is not None:
+            names = sorted({str(v)[len(str(PS)):] for v in table[column.values].values()})
+            allowed = ", ".join(names)
+        else:
+            allowed = {"id": "letters, digits, - _ .", "text": "any text", "yes/no": "yes, no",
+                       "parent": "an organisation_id"}[column.kind]
+        lines.append(f"| `{column.name}` | {column.subject} | {column.meaning} | {allowed} |")
+    return "\n".join(lines) + "\n"

@@ -246,3 +246,57 @@ def lint(graph: Graph) -> dict[str, list[str]]:
     """Every check's problems, by check name (only checks that found some)."""
     found = {check.__name__: check(graph) for check in CHECKS}
     return {name: problems for name, problems in found.items() if problems}
+
+
+# ---------------------------------------------------------------- shapes
+
+SH_NS = "http://www.w3.org/ns/shacl#"
+_SHAPE_PARTS = ("name", "description", "message", "severity", "group", "order")
+
+
+def _shacl_vocabulary() -> set[URIRef]:
+    """Every term the SHACL vocabulary defines (pySHACL ships a copy, so nothing is fetched)."""
+    from importlib.resources import files
+
+    graph = Graph().parse(files("pyshacl") / "assets" / "shacl.ttl", format="turtle")
+    return {s for s in graph.subjects() if isinstance(s, URIRef) and str(s).startswith(SH_NS)}
+
+
+def unknown_shacl_terms(shapes: Graph) -> list[str]:
+    """``sh:`` terms that SHACL does not define: pySHACL silently ignores a typo such as
+    ``sh:datatpye``, so the constraint would never run."""
+    known = _shacl_vocabulary()
+    used = {node for triple in shapes for node in triple if isinstance(node, URIRef) and str(node).startswith(SH_NS)}
+    return sorted(f"sh:{str(term)[len(SH_NS):]} is not a SHACL term" for term in used - known)
+
+
+def undocumented_shapes(shapes: Graph) -> list[str]:
+    """Shapes lacking a name, description or message in English and French, a severity, a group,
+    an order or a source."""
+    from rdflib.namespace import SH
+
+    problems = []
+    for shape in sorted(set(shapes.subjects(RDF.type, SH.NodeShape)) | set(shapes.subjects(RDF.type, SH.PropertyShape))):
+        name = _name(shapes, shape)
+        for part in ("name", "message"):
+            languages = {o.language for o in shapes.objects(shape, SH[part]) if isinstance(o, Literal)}
+            for lang in ("en", "fr"):
+                if lang not in languages:
+                    problems.append(f"{name} lacks sh:{part}@{lang}")
+        for part in ("description", "severity", "group", "order"):
+            if (shape, SH[part], None) not in shapes:
+                problems.append(f"{name} lacks sh:{part}")
+        if (shape, DCTERMS.source, None) not in shapes:
+            problems.append(f"{name} lacks dct:source")
+    return problems
+
+
+def shapes_against_shacl_shacl(shapes: Graph) -> list[str]:
+    """Results of validating the shapes graph against the W3C SHACL-for-SHACL shapes."""
+    from importlib.resources import files
+
+    import pyshacl
+
+    shsh = Graph().parse(files("pyshacl") / "assets" / "shacl-shacl.ttl", format="turtle")
+    conforms, _, text = pyshacl.validate(shapes, shacl_graph=shsh, inference="none")
+    return [] if conforms else [text]

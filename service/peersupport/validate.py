@@ -2,7 +2,8 @@
 
 The shapes and the vocabulary are parsed once per process and shared by every call; each call
 validates its own in-memory copy of the data merged with the vocabulary (the practice-type
-hierarchy and the classes the shapes rely on), so concurrent calls do not interfere. Nothing
+hierarchy and the classes the shapes rely on). Calls from several threads are serialised around
+pySHACL, which is not safe to run concurrently. Nothing
 uploaded is stored. ``conforms`` is false only when there is a violation: warnings and infos are
 advice, not failure.
 """
@@ -26,6 +27,9 @@ from .vocab import ORG, PS, bind_prefixes, load_ontology
 SEVERITY_ORDER = {SH.Violation: 0, SH.Warning: 1, SH.Info: 2}
 ROLE_CLASSES = (ORG.Post, ORG.Role, PS.DescribedRole)
 _load_lock = threading.Lock()
+# pySHACL and rdflib's SPARQL engine keep state between calls (measured: concurrent validations
+# returned other inputs' results), and validation is CPU-bound under the GIL anyway.
+_validation_lock = threading.Lock()
 
 
 @lru_cache(maxsize=512)
@@ -152,7 +156,8 @@ def validate_graph(data: Graph, classify: bool = True) -> Report:
     merged = _PreparedQueryGraph()
     merged += vocabulary
     merged += data
-    _, results_graph, _ = pyshacl.validate(merged, shacl_graph=shapes, inference="none", advanced=False)
+    with _validation_lock:
+        _, results_graph, _ = pyshacl.validate(merged, shacl_graph=shapes, inference="none", advanced=False)
     report = Report(data=data, results=_results(shapes, results_graph))
     if classify:
         _add_readings(report, vocabulary)
