@@ -87,3 +87,36 @@ def test_volunteer_is_not_voluntary(readings):
     """An unpaid role can be imposed; a paid one can be freely chosen."""
     assert PS + "ImposedRole" in readings[EX + "mandated-volunteer-group"].classes
     assert PS + "FreelyChosenRole" in readings[EX + "paid-ward-visitor"].classes
+
+
+def test_user_led_charity_and_clinically_overseen_peer_post_are_consistent(ontology):
+    """A voluntary-sector charity can be user-led (Table 4), and a one-way lived-experience post
+    overseen clinically is both clinical help and 'peers who provide support' (003)."""
+    data = Graph().parse(format="turtle", data="""
+        @prefix ps: <https://w3id.org/peer-support/> . @prefix org: <http://www.w3.org/ns/org#> .
+        <https://example.org/charity> a org:Organization , ps:UserLedOrganisation , ps:VoluntarySectorOrganisation .
+        <https://example.org/nhs-peer-post> a org:Post ; org:postIn <https://example.org/charity> ;
+            ps:roleHolderReceivesSupport false ; ps:livedExperienceRequired true ; ps:nonClinical false .
+    """)
+    reading = classify(data, [URIRef("https://example.org/nhs-peer-post")], ontology=ontology)["https://example.org/nhs-peer-post"]
+    assert reading.classes == classes("ClinicalHelpRole", "PeersWhoProvideSupportRole", "OneWayHelpRole", "LacksAMarkRole")
+    assert reading.reads_as == PS + "ClinicalHelpRole"
+
+
+def test_a_statutory_user_led_organisation_is_a_contradiction(ontology):
+    broken = (ontology + Graph()).parse(format="turtle", data="""
+        @prefix ps: <https://w3id.org/peer-support/> .
+        <https://example.org/trust> a ps:StatutoryService , ps:UserLedOrganisation .
+    """)
+    assert check_ontology(broken).consistent is False
+
+
+def test_a_membership_can_carry_the_evidence(ontology):
+    data = Graph().parse(format="turtle", data="""
+        @prefix ps: <https://w3id.org/peer-support/> . @prefix org: <http://www.w3.org/ns/org#> .
+        <https://example.org/membership> a org:Membership ; ps:roleHolderReceivesSupport true ; ps:sharedDecisionMaking true ;
+            ps:mutualAgreement true ; ps:participationMode ps:FreelyChosen ; ps:canDecline true ; ps:consentAsked true ;
+            ps:livedExperienceRequired true ; ps:nonClinical true .
+    """)
+    reading = classify(data, [URIRef("https://example.org/membership")], ontology=ontology)["https://example.org/membership"]
+    assert reading.reads_as == PS + "PeerSupportRole"

@@ -15,7 +15,7 @@ from rdflib import RDF, Graph
 
 from . import __version__
 from .docs import write_docs
-from .vocab import ORG, load_ontology, write_context
+from .vocab import load_ontology, write_context
 
 
 def _cmd_context(args) -> int:
@@ -58,6 +58,7 @@ def _read_graph(path: Path) -> Graph:
 
 def _cmd_classify(args) -> int:
     from .reason import ReasonerUnavailable, classify
+    from .validate import ROLE_CLASSES
 
     data = Graph()
     try:
@@ -66,7 +67,7 @@ def _cmd_classify(args) -> int:
     except (OSError, ValueError, SyntaxError) as error:
         print(f"error: cannot read input: {error}", file=sys.stderr)
         return 2
-    roles = sorted(set(data.subjects(RDF.type, ORG.Post)) | set(data.subjects(RDF.type, ORG.Role)))
+    roles = sorted({role for cls in ROLE_CLASSES for role in data.subjects(RDF.type, cls)})
     try:
         readings = classify(data, roles)
     except ReasonerUnavailable as error:

@@ -25,7 +25,7 @@ from .resources import data_dir
 from .vocab import ORG, PS, bind_prefixes, load_ontology
 
 SEVERITY_ORDER = {SH.Violation: 0, SH.Warning: 1, SH.Info: 2}
-ROLE_CLASSES = (ORG.Post, ORG.Role, PS.DescribedRole)
+ROLE_CLASSES = (ORG.Post, ORG.Role, ORG.Membership, PS.DescribedRole)
 _load_lock = threading.Lock()
 # pySHACL and rdflib's SPARQL engine keep state between calls (measured: concurrent validations
 # returned other inputs' results), and validation is CPU-bound under the GIL anyway.
