@@ -1,0 +1,112 @@
+"""Serialising query results in the SPARQL 1.1 result formats (JSON, XML, CSV, TSV) and graph
+results in RDF formats, with a cap on rows or triples. Kept free of rdflib so that query worker
+processes start fast."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from xml.sax.saxutils import escape, quoteattr
+
+import pyoxigraph as ox
+
+SELECT_TYPES = ["application/sparql-results+json", "application/sparql-results+xml", "text/csv",
+                "text/tab-separated-values", "application/json", "application/xml"]
+GRAPH_TYPES = ["text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml"]
+_RDF_FORMATS = {"text/turtle": ox.RdfFormat.TURTLE, "application/n-triples": ox.RdfFormat.N_TRIPLES,
+                "application/ld+json": ox.RdfFormat.JSON_LD, "application/rdf+xml": ox.RdfFormat.RDF_XML}
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+def _term_json(term) -> dict:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        entry = {"type": "literal", "value": term.value}
+        if term.language:
+            entry["xml:lang"] = term.language
+        elif term.datatype.value != _XSD_STRING:
+            entry["datatype"] = term.datatype.value
+        return entry
+    return {"type": "triple", "value": {"subject": _term_json(term.subject), "predicate": _term_json(term.predicate),
+                                         "object": _term_json(term.object)}}
+
+
+def _term_xml(term) -> str:
+    if isinstance(term, ox.NamedNode):
+        return f"<uri>{escape(term.value)}</uri>"
+    if isinstance(term, ox.BlankNode):
+        return f"<bnode>{escape(term.value)}</bnode>"
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+        if term.datatype.value != _XSD_STRING:
+            return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
+        return f"<literal>{escape(term.value)}</literal>"
+    return (f"<triple><subject>{_term_xml(term.subject)}</subject><predicate>{_term_xml(term.predicate)}</predicate>"
+            f"<object>{_term_xml(term.object)}</object></triple>")
+
+
+def _term_csv(term) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, (ox.NamedNode, ox.Literal)):
+        return term.value
+    return str(term)
+
+
+def collect_rows(solutions, max_rows: int) -> tuple[list[str], list[list], bool]:
+    """(variables, rows, truncated): at most ``max_rows`` rows."""
+    variables = [v.value for v in solutions.variables]
+    rows, truncated = [], False
+    for solution in solutions:
+        if len(rows) == max_rows:
+            truncated = True
+            break
+        rows.append([solution[v] for v in variables])
+    return variables, rows, truncated
+
+
+def select_bytes(variables: list[str], rows: list[list], media_type: str) -> bytes:
+    if media_type in ("application/sparql-results+json", "application/json"):
+        bindings = [{v: _term_json(t) for v, t in zip(variables, row) if t is not None} for row in rows]
+        return json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}}, ensure_ascii=False).encode()
+    if media_type in ("application/sparql-results+xml", "application/xml"):
+        head = "".join(f"<variable name={quoteattr(v)}/>" for v in variables)
+        body = "".join(
+            "<result>" + "".join(f"<binding name={quoteattr(v)}>{_term_xml(t)}</binding>" for v, t in zip(variables, row) if t is not None) + "</result>"
+            for row in rows
+        )
+        return ('<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+                f"<head>{head}</head><results>{body}</results></sparql>\n").encode()
+    if media_type == "text/csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(variables)
+        writer.writerows([_term_csv(t) for t in row] for row in rows)
+        return out.getvalue().encode()
+    if media_type == "text/tab-separated-values":
+        lines = ["\t".join(f"?{v}" for v in variables)]
+        lines += ["\t".join("" if t is None else str(t) for t in row) for row in rows]
+        return ("\n".join(lines) + "\n").encode()
+    raise ValueError(media_type)
+
+
+def ask_bytes(answer: bool, media_type: str) -> bytes:
+    if media_type in ("application/sparql-results+json", "application/json"):
+        return json.dumps({"head": {}, "boolean": answer}).encode()
+    if media_type in ("application/sparql-results+xml", "application/xml"):
+        return ('<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head/>'
+                f"<boolean>{'true' if answer else 'false'}</boolean></sparql>\n").encode()
+    # CSV/TSV have no boolean form in the standard; the common practice is one cell.
+    return ("_askResult\r\n" if media_type == "text/csv" else "?_askResult\n").encode() + (b"true\n" if answer else b"false\n")
+
+
+def graph_bytes(triples: list, media_type: str) -> bytes:
+    return ox.serialize(triples, format=_RDF_FORMATS[media_type]) or b""

@@ -1,0 +1,39 @@
+"""What a SPARQL request's text asks for, read without running it: its keywords outside
+comments, strings and IRIs. Used to refuse ``SERVICE`` and updates before anything runs, and to
+see whether the query names its own dataset (``FROM``/``FROM NAMED``)."""
+
+from __future__ import annotations
+
+import re
+
+_TOKEN = re.compile(
+    r'''(?P<comment>\#[^\n\r]*)
+      | (?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\'|"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
+      | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+      | (?P<variable>[?$][A-Za-z0-9_\u00B7-\uFFFF]+)
+      | (?P<prefixed>[A-Za-z_][\w.-]*:[\w.:%-]*|:[\w.:%-]*)
+      | (?P<word>[A-Za-z_]+)
+      | (?P<other>.)''',
+    re.VERBOSE | re.DOTALL,
+)
+UPDATE_KEYWORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
+
+
+def keywords(text: str) -> list[str]:
+    """The bare words of a SPARQL text, upper-cased, in order."""
+    return [m.group("word").upper() for m in _TOKEN.finditer(text) if m.lastgroup == "word"]
+
+
+def uses_service(text: str) -> bool:
+    return "SERVICE" in keywords(text)
+
+
+def is_update(text: str) -> bool:
+    """True when the first word after the prologue (BASE/PREFIX) is an update operation."""
+    words = [w for w in keywords(text) if w not in ("BASE", "PREFIX")]
+    return bool(words) and words[0] in UPDATE_KEYWORDS
+
+
+def names_dataset(text: str) -> bool:
+    """True when the query has a FROM or FROM NAMED clause."""
+    return "FROM" in keywords(text)
