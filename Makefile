@@ -23,8 +23,7 @@ context: $(STAMP)
 	$(BIN)/peersupport context --output ontology/context.jsonld
 
 serve: $(STAMP)
-	@echo "The service (SPARQL endpoint, validator, vocabulary pages) is not built yet: see issue 4." >&2
-	@exit 1
+	$(BIN)/peersupport serve --host 127.0.0.1 --port 8000
 
 bench: $(STAMP)
 	@echo "No benchmarks yet: see issue 6." >&2

@@ -2,7 +2,7 @@
 
 Subcommands: ``context`` (regenerate the JSON-LD context), ``docs`` (HTML documentation),
 ``check`` (HermiT consistency of the vocabulary), ``classify`` (what described roles read as),
-``validate`` (SHACL report on role descriptions).
+``validate`` (SHACL report on role descriptions), ``serve`` (the web service).
 """
 
 from __future__ import annotations
@@ -104,6 +104,16 @@ def _cmd_validate(args) -> int:
     return 0 if report.conforms else 1
 
 
+def _cmd_serve(args) -> int:
+    import uvicorn
+
+    from .app import Settings, create_app
+
+    settings = Settings.from_env(store=args.store, timeout=args.timeout, sparql_endpoint=args.sparql_endpoint)
+    uvicorn.run(create_app(settings), host=args.host, port=args.port)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="peersupport", description="Peer-support vocabulary, shapes and service.")
     parser.add_argument("--version", action="version", version=f"peersupport {__version__}")
@@ -131,6 +141,13 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--lang", choices=("en", "fr"), default="en")
     validate.add_argument("--no-classify", action="store_true", help="skip the OWL reading of each role")
     validate.set_defaults(run=_cmd_validate)
+    serve = sub.add_parser("serve", help="run the service: SPARQL endpoint, validator, vocabulary (embedded store)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--store", type=Path, default=None, help="store folder (default: ./store, or PEERSUPPORT_STORE)")
+    serve.add_argument("--timeout", type=float, default=None, help="query time limit in seconds (default 10)")
+    serve.add_argument("--sparql-endpoint", default=None, help="use this remote SPARQL endpoint instead of the embedded store")
+    serve.set_defaults(run=_cmd_serve)
     return parser
 
 

@@ -30,7 +30,7 @@ def _english_only(graph: Graph) -> Graph:
 
 
 def _label(graph: Graph, node, language: str = "en") -> str:
-    for label in graph.objects(node, SKOS.prefLabel):
+    for label in [*graph.objects(node, SKOS.prefLabel), *graph.objects(node, RDFS.label)]:
         if label.language == language:
             return str(label)
     return local_name(node) if is_term_iri(node) else str(node)
@@ -53,10 +53,11 @@ def _concept_html(graph: Graph, concept: URIRef) -> str:
         rows.append(("Definition", escape(str(definition))))
     for note in graph.objects(concept, SKOS.scopeNote):
         rows.append(("Scope note", escape(str(note))))
-    relations = [(SKOS.broader, "Broader"), (SKOS.closeMatch, "Close match"), (SKOS.relatedMatch, "Related match"),
+    relations = [(RDF.type, "Type"), (RDFS.subClassOf, "Subclass of"), (RDFS.domain, "Domain"), (RDFS.range, "Range"),
+                 (SKOS.broader, "Broader"), (SKOS.closeMatch, "Close match"), (SKOS.relatedMatch, "Related match"),
                  (SKOS.member, "Members")]
     for predicate, name in relations:
-        targets = sorted(graph.objects(concept, predicate))
+        targets = sorted(t for t in graph.objects(concept, predicate) if isinstance(t, URIRef))
         if targets:
             rows.append((name, ", ".join(_link(graph, t) for t in targets)))
     narrower = sorted(graph.subjects(SKOS.broader, concept))
@@ -87,6 +88,43 @@ def schemes_html(graph: Graph) -> str:
         "<style>body{font-family:sans-serif;max-width:60em;margin:auto;padding:1em}"
         "th{text-align:left;vertical-align:top;padding-right:1em}section.term{border-top:1px solid #ccc}</style>"
         f'</head><body><h1>{title}: concept schemes</h1><p><a href="index.html">Classes and properties</a></p>'
+        f"<nav><ul>{''.join(toc)}</ul></nav>{''.join(sections)}</body></html>\n"
+    )
+
+
+def vocabulary_html(graph: Graph) -> str:
+    """The whole vocabulary on one page, an anchor per term named by its local name
+    (``#PeerSupportRole``, ``#Hope``): what the service shows when a term IRI is dereferenced."""
+    from rdflib import OWL
+
+    title = escape(str(next(graph.objects(ONTOLOGY_IRI, DCTERMS.title))))
+    description = escape(str(next(graph.objects(ONTOLOGY_IRI, DCTERMS.description))))
+    kinds = [("Classes", OWL.Class), ("Object properties", OWL.ObjectProperty), ("Datatype properties", OWL.DatatypeProperty),
+             ("Concept schemes", SKOS.ConceptScheme), ("Collections", SKOS.Collection)]
+    toc, sections, seen = [], [], set()
+    for heading, kind in kinds:
+        members = sorted((t for t in graph.subjects(RDF.type, kind) if is_term_iri(t)), key=lambda t: _label(graph, t).casefold())
+        if not members:
+            continue
+        slug = heading.lower().replace(" ", "-")
+        toc.append(f'<li><a href="#{slug}">{heading}</a> ({len(members)})</li>')
+        sections.append(f'<h2 id="{slug}">{heading}</h2>')
+        for term in members:
+            seen.add(term)
+            sections.append(_concept_html(graph, term))
+            if kind == SKOS.ConceptScheme:
+                for concept in sorted(graph.subjects(SKOS.inScheme, term), key=lambda c: _label(graph, c).casefold()):
+                    if concept not in seen:
+                        seen.add(concept)
+                        sections.append(_concept_html(graph, concept))
+    return (
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
+        '<link rel="stylesheet" href="/static/style.css"></head><body>'
+        f'<h1>{title}</h1><p>{description}</p><p>Namespace <code>https://w3id.org/peer-support/</code>, prefix <code>ps:</code>. '
+        'Download: <a href="/peer-support/vocab.ttl">Turtle</a>, <a href="/peer-support/vocab.rdf">RDF/XML</a>, '
+        '<a href="/peer-support/vocab.jsonld">JSON-LD</a>, <a href="/peer-support/vocab.nt">N-Triples</a>, '
+        '<a href="/peer-support/context.jsonld">JSON-LD context</a>, <a href="/downloads/shapes.ttl">shapes</a>, '
+        '<a href="/downloads/mappings.sssom.tsv">mappings</a>.</p>'
         f"<nav><ul>{''.join(toc)}</ul></nav>{''.join(sections)}</body></html>\n"
     )
 

@@ -11,7 +11,7 @@ _REPO_DIR = _PACKAGE_DIR.parents[1]
 
 
 def data_dir(name: str) -> Path:
-    """The folder holding the shipped files of one kind (``ontology`` or ``shapes``)."""
+    """The folder holding the shipped files of one kind (``ontology``, ``shapes`` or ``data``)."""
     for candidate in (_PACKAGE_DIR / "_data" / name, _REPO_DIR / name):
         if candidate.is_dir():
             return candidate

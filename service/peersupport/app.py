@@ -1,0 +1,128 @@
+"""The web service: wiring the SPARQL protocol, validator, vocabulary and pages together.
+
+Settings come from ``peersupport serve`` options or ``PEERSUPPORT_*`` environment variables. By
+default the project's files are loaded into the embedded store; ``PEERSUPPORT_SPARQL_ENDPOINT``
+points the service at a remote SPARQL endpoint instead.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fastapi import FastAPI
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import RDF
+
+from . import __version__
+from .limits import BodySizeLimit
+from .results import GRAPH_TYPES, SELECT_TYPES
+from .sparql import sparql_router
+from .store import graph_name, load_files, open_store, project_files
+
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+FORMATS = Namespace("http://www.w3.org/ns/formats/")
+_FORMAT_IRIS = {"application/sparql-results+json": "SPARQL_Results_JSON", "application/sparql-results+xml": "SPARQL_Results_XML",
+                "text/csv": "SPARQL_Results_CSV", "text/tab-separated-values": "SPARQL_Results_TSV",
+                "text/turtle": "Turtle", "application/n-triples": "N-Triples", "application/ld+json": "JSON-LD",
+                "application/rdf+xml": "RDF_XML"}
+
+
+@dataclass
+class Settings:
+    store: Path = Path("store")
+    timeout: float = 10.0
+    max_rows: int = 10_000
+    workers: int = 2
+    max_body_bytes: int = 11 * 1024 * 1024
+    sparql_endpoint: str | None = None
+    files: list = field(default_factory=project_files)
+
+    @classmethod
+    def from_env(cls, **overrides) -> "Settings":
+        env = os.environ
+        settings = cls(
+            store=Path(env.get("PEERSUPPORT_STORE", "store")),
+            timeout=float(env.get("PEERSUPPORT_QUERY_TIMEOUT", 10.0)),
+            max_rows=int(env.get("PEERSUPPORT_MAX_ROWS", 10_000)),
+            workers=int(env.get("PEERSUPPORT_QUERY_WORKERS", 2)),
+            sparql_endpoint=env.get("PEERSUPPORT_SPARQL_ENDPOINT") or None,
+        )
+        for name, value in overrides.items():
+            if value is not None:
+                setattr(settings, name, value)
+        return settings
+
+
+def service_description(endpoint_url: str, graphs: list[str], media_type: str) -> bytes:
+    graph = Graph()
+    graph.bind("sd", SD)
+    service = BNode()
+    graph.add((service, RDF.type, SD.Service))
+    graph.add((service, SD.endpoint, URIRef(endpoint_url)))
+    graph.add((service, SD.supportedLanguage, SD.SPARQL11Query))
+    for media in SELECT_TYPES[:4] + GRAPH_TYPES:
+        graph.add((service, SD.resultFormat, FORMATS[_FORMAT_IRIS[media]]))
+    dataset = BNode()
+    graph.add((service, SD.defaultDataset, dataset))
+    graph.add((dataset, RDF.type, SD.Dataset))
+    default = BNode()
+    graph.add((dataset, SD.defaultGraph, default))
+    graph.add((default, RDF.type, SD.Graph))
+    graph.add((default, URIRef("http://purl.org/dc/terms/description"),
+               Literal("Without FROM or default-graph-uri, the default graph is the union of the named graphs.")))
+    for name in graphs:
+        named = BNode()
+        graph.add((dataset, SD.namedGraph, named))
+        graph.add((named, SD.name, URIRef(name)))
+    return graph.serialize(format="json-ld" if media_type == "application/ld+json" else "turtle", encoding="utf-8")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings.from_env()
+    state: dict = {}
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        if settings.sparql_endpoint:
+            from .remote import RemoteEndpoint
+
+            state["executor"] = RemoteEndpoint(settings.sparql_endpoint, settings.timeout)
+        else:
+            from .query_pool import QueryPool
+
+            store = open_store(settings.store)
+            load_files(store, settings.store, settings.files)
+            del store  # workers open it read-only
+            gc.collect()
+            state["executor"] = QueryPool(str(settings.store / "oxigraph"), settings.workers, settings.timeout, settings.max_rows)
+        try:
+            yield
+        finally:
+            state.pop("executor").close()
+
+    app = FastAPI(title="Peer Support Vocabulary service", version=__version__, lifespan=lifespan,
+                  description="SPARQL endpoint over the peer-support graph, role validator and vocabulary.")
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    graphs = [graph_name(name).value for name, _ in settings.files]
+
+    def describe(media_type: str) -> bytes:
+        return service_description("/sparql", graphs, media_type)
+
+    app.include_router(sparql_router(lambda: state["executor"], describe))
+
+    from .web import pages_router, validate_router, vocabulary_router
+
+    app.include_router(validate_router())
+    app.include_router(vocabulary_router())
+    app.include_router(pages_router())
+
+    @app.get("/healthz", summary="liveness and readiness")
+    def healthz():
+        return {"status": "ok" if "executor" in state else "starting", "version": __version__,
+                "store": "remote" if settings.sparql_endpoint else "embedded"}
+
+    return app

@@ -1,0 +1,134 @@
+"""The SPARQL 1.1 Protocol (queries only) as a FastAPI router that can be mounted in any app.
+
+GET with ``query``, POST form-encoded, POST ``application/sparql-query``; ``default-graph-uri``
+and ``named-graph-uri`` honoured; results negotiated by ``Accept`` (or a ``format`` parameter,
+as Fuseki's ``output`` and Virtuoso's ``format``). Read-only and closed: updates and ``SERVICE``
+are refused before anything runs. GET without a query describes the service.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Protocol
+from urllib.parse import parse_qs
+
+import anyio
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from .negotiation import negotiate
+from .query_pool import QueryJob, Reply, text_reply
+from .sparql_text import is_update, uses_service
+
+FORMAT_PARAMETER = {
+    "json": "application/sparql-results+json", "xml": "application/sparql-results+xml", "csv": "text/csv",
+    "tsv": "text/tab-separated-values", "turtle": "text/turtle", "ntriples": "application/n-triples",
+    "jsonld": "application/ld+json", "rdfxml": "application/rdf+xml",
+}
+DESCRIPTION_TYPES = ["text/turtle", "application/ld+json", "text/html"]
+
+
+class Executor(Protocol):
+    def execute(self, job: QueryJob) -> Reply: ...
+
+
+class ProtocolError(Exception):
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+
+
+def _one(params: dict[str, list[str]], name: str) -> str | None:
+    values = params.get(name, [])
+    if len(values) > 1:
+        raise ProtocolError(400, f"the {name!r} parameter is given {len(values)} times; give it once")
+    return values[0] if values else None
+
+
+def _decode(body: bytes) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ProtocolError(400, f"the request body is not UTF-8 (byte {error.start})") from None
+
+
+async def read_request(request: Request) -> tuple[str | None, dict[str, list[str]]]:
+    """(query text or None, all parameters) of a protocol request; raises ProtocolError."""
+    params = parse_qs(request.url.query, keep_blank_values=True)
+    if request.method == "POST":
+        media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+        body = await request.body()
+        if media_type == "application/x-www-form-urlencoded":
+            for name, values in parse_qs(_decode(body), keep_blank_values=True).items():
+                params.setdefault(name, []).extend(values)
+        elif media_type == "application/sparql-query":
+            if "query" in params:
+                raise ProtocolError(400, "a query sent as application/sparql-query must not also be a 'query' parameter")
+            params["query"] = [_decode(body)]
+        elif media_type == "application/sparql-update":
+            raise ProtocolError(403, "SPARQL Update is refused: this endpoint is read-only")
+        else:
+            raise ProtocolError(415, f"unsupported Content-Type {media_type or '(none)'!r}; send "
+                                     "application/x-www-form-urlencoded or application/sparql-query")
+    if "update" in params:
+        raise ProtocolError(403, "SPARQL Update is refused: this endpoint is read-only")
+    return _one(params, "query"), params
+
+
+def check_query(query: str) -> None:
+    """Refuse, before running anything, what a read-only closed endpoint must not do."""
+    if not query.strip():
+        raise ProtocolError(400, "the query is empty")
+    if is_update(query):
+        raise ProtocolError(403, "SPARQL Update is refused: this endpoint is read-only")
+    if uses_service(query):
+        raise ProtocolError(400, "SERVICE is refused: this endpoint makes no requests to other endpoints")
+
+
+def job_for(query: str, params: dict[str, list[str]], accept: str | None) -> QueryJob:
+    format_name = _one(params, "format")
+    if format_name is not None:
+        if format_name not in FORMAT_PARAMETER:
+            raise ProtocolError(400, f"unknown format {format_name!r}; use one of: {', '.join(FORMAT_PARAMETER)}")
+        accept = FORMAT_PARAMETER[format_name]
+    return QueryJob(query=query, accept=accept, default_graphs=tuple(params.get("default-graph-uri", [])),
+                    named_graphs=tuple(params.get("named-graph-uri", [])))
+
+
+def to_response(reply: Reply) -> Response:
+    headers = {"Vary": "Accept", **reply.headers}
+    return Response(content=reply.body, status_code=reply.status, media_type=reply.media_type, headers=headers)
+
+
+async def answer(executor: Executor, job: QueryJob) -> Response:
+    reply = await anyio.to_thread.run_sync(executor.execute, job)
+    return to_response(reply)
+
+
+def sparql_router(get_executor: Callable[[], Executor], describe: Callable[[str], bytes], path: str = "/sparql",
+                  query_page: str = "/query") -> APIRouter:
+    """The protocol router. ``describe(media_type)`` gives the service description in Turtle
+    or JSON-LD; browsers asking for HTML without a query are sent to ``query_page``."""
+    router = APIRouter()
+
+    async def handle(request: Request) -> Response:
+        try:
+            query, params = await read_request(request)
+            if query is None:
+                if request.method == "POST":
+                    raise ProtocolError(400, "no 'query' parameter: send a SPARQL query")
+                media_type = negotiate(request.headers.get("accept"), DESCRIPTION_TYPES)
+                if media_type == "text/html":
+                    return RedirectResponse(query_page, status_code=303, headers={"Vary": "Accept"})
+                if media_type is None:
+                    raise ProtocolError(406, "the service description is available as text/turtle or application/ld+json")
+                return Response(describe(media_type), media_type=media_type, headers={"Vary": "Accept"})
+            check_query(query)
+            job = job_for(query, params, request.headers.get("accept"))
+        except ProtocolError as error:
+            return to_response(text_reply(error.status, str(error)))
+        return await answer(get_executor(), job)
+
+    router.add_api_route(path, handle, methods=["GET", "POST"], summary="SPARQL 1.1 query endpoint",
+                         description="SPARQL 1.1 Protocol: GET ?query=, POST form-encoded or application/sparql-query. "
+                                     "Read-only; SERVICE and updates are refused.")
+    return router

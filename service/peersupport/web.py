@@ -1,0 +1,244 @@
+"""Pages and resources for people and machines: the home, query and validator pages, the
+validator's HTTP API, and the vocabulary IRIs that dereference to HTML or RDF."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from html import escape
+from pathlib import Path
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from . import NAMESPACE
+from .inputs import InputError, format_from_name, parse
+from .negotiation import negotiate
+from .resources import context_file, data_dir
+
+STATIC = Path(__file__).resolve().parent / "static"
+VOCAB_TYPES = {"text/html": "html", "text/turtle": "ttl", "application/rdf+xml": "rdf", "application/ld+json": "jsonld",
+               "application/n-triples": "nt"}
+_RDFLIB_FORMATS = {"ttl": "turtle", "rdf": "xml", "jsonld": "json-ld", "nt": "nt"}
+REPORT_TYPES = ["text/html", "application/json", "text/turtle"]
+
+
+def _page(title: str, body: str) -> str:
+    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            '<link rel="stylesheet" href="/static/style.css"></head><body>'
+            '<nav class="top"><a href="/">Home</a><a href="/query">Query</a><a href="/validate">Validate</a>'
+            '<a href="/peer-support/">Vocabulary</a><a href="/docs">API</a></nav>'
+            f"{body}</body></html>\n")
+
+
+# ---------------------------------------------------------------- vocabulary
+
+@lru_cache(maxsize=1)
+def _vocabulary():
+    from .vocab import load_ontology
+
+    return load_ontology()
+
+
+@lru_cache(maxsize=8)
+def vocabulary_document(extension: str) -> bytes:
+    if extension == "html":
+        from .docs import vocabulary_html
+
+        return vocabulary_html(_vocabulary()).encode()
+    return _vocabulary().serialize(format=_RDFLIB_FORMATS[extension], encoding="utf-8")
+
+
+def _media_type(extension: str) -> str:
+    return {v: k for k, v in VOCAB_TYPES.items()}[extension]
+
+
+def vocabulary_router() -> APIRouter:
+    router = APIRouter(tags=["vocabulary"])
+
+    def not_acceptable() -> Response:
+        return PlainTextResponse("the vocabulary is available as " + ", ".join(VOCAB_TYPES), status_code=406,
+                                 headers={"Vary": "Accept"})
+
+    @router.get("/peer-support/", summary="the vocabulary, negotiated (HTML, Turtle, RDF/XML, JSON-LD, N-Triples)")
+    def namespace(request: Request):
+        media_type = negotiate(request.headers.get("accept"), list(VOCAB_TYPES))
+        if media_type is None:
+            return not_acceptable()
+        return Response(vocabulary_document(VOCAB_TYPES[media_type]), media_type=media_type, headers={"Vary": "Accept"})
+
+    @router.get("/peer-support/vocab.{extension}", summary="the vocabulary in one format")
+    def document(extension: str):
+        if extension not in _RDFLIB_FORMATS and extension != "html":
+            return PlainTextResponse(f"no such document; use vocab.{{{','.join(VOCAB_TYPES.values())}}}", status_code=404)
+        return Response(vocabulary_document(extension), media_type=_media_type(extension))
+
+    @router.get("/peer-support/context.jsonld", summary="the JSON-LD context")
+    def context():
+        return FileResponse(context_file(), media_type="application/ld+json")
+
+    @router.get("/peer-support/{term}", summary="a vocabulary term: 303 to its documentation or RDF")
+    def term(term: str, request: Request):
+        from rdflib import RDF, URIRef
+
+        if (URIRef(NAMESPACE + term), RDF.type, None) not in _vocabulary():
+            return PlainTextResponse(f"no term {term!r} in the vocabulary", status_code=404, headers={"Vary": "Accept"})
+        media_type = negotiate(request.headers.get("accept"), list(VOCAB_TYPES))
+        if media_type is None:
+            return not_acceptable()
+        extension = VOCAB_TYPES[media_type]
+        target = f"/peer-support/vocab.html#{term}" if extension == "html" else f"/peer-support/vocab.{extension}"
+        return RedirectResponse(target, status_code=303, headers={"Vary": "Accept"})
+
+    downloads = {
+        "ontology.ttl": lambda: (vocabulary_document("ttl"), "text/turtle"),
+        "shapes.ttl": lambda: (b"".join(p.read_bytes() for p in sorted(data_dir("shapes").glob("*.ttl"))), "text/turtle"),
+        "context.jsonld": lambda: (context_file().read_bytes(), "application/ld+json"),
+        "mappings.sssom.tsv": lambda: ((data_dir("ontology") / "mappings.sssom.tsv").read_bytes(), "text/tab-separated-values"),
+    }
+
+    @router.get("/downloads/{name}", summary="download the ontology, shapes, JSON-LD context or mappings")
+    def download(name: str):
+        if name not in downloads:
+            return PlainTextResponse(f"no download {name!r}; available: {', '.join(downloads)}", status_code=404)
+        body, media_type = downloads[name]()
+        return Response(body, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+    return router
+
+
+# ---------------------------------------------------------------- validator
+
+def _report_response(report, media_type: str, lang: str) -> Response:
+    from .report import to_html, to_json, to_turtle
+
+    headers = {"Vary": "Accept", "Cache-Control": "no-store"}
+    if media_type == "application/json":
+        return Response(to_json(report, lang), media_type="application/json", headers=headers)
+    if media_type == "text/turtle":
+        return Response(to_turtle(report), media_type="text/turtle", headers=headers)
+    return HTMLResponse(to_html(report, lang), headers=headers)
+
+
+def validate_router() -> APIRouter:
+    router = APIRouter(tags=["validator"])
+
+    @router.get("/validate", response_class=HTMLResponse, summary="the validator page")
+    def page():
+        return _page("Validate roles", VALIDATE_BODY)
+
+    @router.post("/validate", summary="validate role descriptions (Turtle, N-Triples, RDF/XML, JSON-LD or the CSV template)",
+                 description="Send a file as multipart form data (fields file or text, format, lang) or the data as the "
+                             "body with its media type. The report is negotiated: text/html, application/json or text/turtle "
+                             "(sh:ValidationReport). Nothing sent is stored.")
+    async def validate(request: Request):
+        from .validate import validate_graph
+
+        media_type = negotiate(request.headers.get("accept"), REPORT_TYPES)
+        if media_type is None:
+            return PlainTextResponse("the report is available as " + ", ".join(REPORT_TYPES), status_code=406)
+        content_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+        lang = request.query_params.get("lang", "en")
+        if content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
+            form = await request.form()
+            lang = str(form.get("lang") or lang)
+            upload, text = form.get("file"), str(form.get("text") or "")
+            if upload is not None and getattr(upload, "filename", ""):
+                data, name = await upload.read(), upload.filename
+            elif text.strip():
+                data, name = text.encode(), None
+            else:
+                return PlainTextResponse("nothing to validate: choose a file or paste your data", status_code=400)
+            fmt = format_from_name(str(form.get("format") or "")) or format_from_name(name)
+            if fmt is None:
+                return PlainTextResponse("cannot tell the format: choose one (Turtle, N-Triples, RDF/XML, JSON-LD or CSV)", status_code=400)
+        else:
+            fmt = format_from_name(content_type)
+            if fmt is None:
+                return PlainTextResponse(f"unsupported Content-Type {content_type or '(none)'!r}; send text/turtle, "
+                                         "application/n-triples, application/rdf+xml, application/ld+json or text/csv",
+                                         status_code=415)
+            data = await request.body()
+        if lang not in ("en", "fr"):
+            return PlainTextResponse(f"unknown language {lang!r}; use en or fr", status_code=400)
+        try:
+            graph = parse(data, fmt)
+        except InputError as error:
+            return PlainTextResponse(f"cannot read the data: {error}", status_code=400)
+        import anyio
+
+        report = await anyio.to_thread.run_sync(validate_graph, graph)
+        return _report_response(report, media_type, lang)
+
+    return router
+
+
+VALIDATE_BODY = """<h1>Is this role really peer support?</h1>
+<p>Upload your role descriptions — the <a href="/downloads/roles.csv">spreadsheet template</a> (CSV) or RDF
+(Turtle, N-Triples, RDF/XML, JSON-LD) — or paste them below. The report says, for each role that claims to
+offer peer support, which marks are missing (reciprocal, voluntary, lived experience, non-clinical), why they
+matter and how to fix the data. Nothing you send is stored.</p>
+<form id="validate-form" method="post" action="/validate" enctype="multipart/form-data">
+<p><label>File <input type="file" name="file" id="file"></label></p>
+<p><label for="text">Or paste</label><br><textarea name="text" id="text" rows="12"></textarea></p>
+<p><label>Format <select name="format" id="format"><option value="">from the file name</option>
+<option value="turtle">Turtle</option><option value="csv">CSV template</option><option value="json-ld">JSON-LD</option>
+<option value="xml">RDF/XML</option><option value="nt">N-Triples</option></select></label>
+<label>Language <select name="lang"><option value="en">English</option><option value="fr">Français</option></select></label></p>
+<p><button type="submit" id="validate-button">Validate</button></p>
+</form>"""
+
+
+# ---------------------------------------------------------------- pages
+
+def pages_router() -> APIRouter:
+    router = APIRouter(include_in_schema=False)
+    router.routes.append(_static_mount())
+
+    @router.get("/", response_class=HTMLResponse)
+    def home():
+        return _page("Peer Support Vocabulary", HOME_BODY)
+
+    @router.get("/query", response_class=HTMLResponse)
+    def query_page():
+        from .queries import catalogue
+
+        options = "".join(
+            f'<option value="{escape(q.name)}" data-query="{escape(q.text)}" title="{escape(q.description)}">{escape(q.title)}</option>'
+            for q in catalogue()
+        )
+        first = escape(catalogue()[0].text) if catalogue() else ""
+        return _page("Query the peer-support graph", QUERY_BODY.format(options=options, first=first))
+
+    @router.get("/downloads/roles.csv")
+    def template():
+        return FileResponse(data_dir("data") / "templates" / "roles.csv", media_type="text/csv", filename="roles.csv")
+
+    return router
+
+
+def _static_mount():
+    from starlette.routing import Mount
+
+    return Mount("/static", app=StaticFiles(directory=STATIC), name="static")
+
+
+HOME_BODY = """<h1>Peer Support Vocabulary</h1>
+<p>Peer support means people with lived experience supporting each other on equal terms: two-way, freely
+chosen, non-clinical. Many roles titled "peer support" are something else. This service offers a shared
+language and a test.</p>
+<ul>
+<li><a href="/query">Query the graph</a> with SPARQL (endpoint: <code>/sparql</code>, SPARQL 1.1 Protocol).</li>
+<li><a href="/validate">Check your roles</a>: are they reciprocal and voluntary?</li>
+<li><a href="/peer-support/">Read and reuse the vocabulary</a> (HTML, Turtle, RDF/XML, JSON-LD).</li>
+</ul>"""
+
+QUERY_BODY = """<h1>Query the peer-support graph</h1>
+<form id="query-form">
+<p><label>Example queries <select id="catalogue"><option value="">choose…</option>{options}</select></label></p>
+<p><textarea id="query" name="query" rows="14">{first}</textarea></p>
+<p><button type="submit" id="run">Run</button> <span id="status"></span></p>
+</form>
+<div id="output"></div>
+<script src="/static/query.js"></script>"""
