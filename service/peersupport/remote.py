@@ -7,6 +7,7 @@ from __future__ import annotations
 import httpx
 
 from .query_pool import QueryJob, Reply, text_reply
+from .sparql_text import names_dataset
 
 
 class RemoteEndpoint:
@@ -15,9 +16,12 @@ class RemoteEndpoint:
         self._client = httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False)
 
     def execute(self, job: QueryJob) -> Reply:
-        form = [("query", job.query)]
-        form += [("default-graph-uri", g) for g in job.default_graphs]
-        form += [("named-graph-uri", g) for g in job.named_graphs]
+        form = {"query": job.query, "default-graph-uri": list(job.default_graphs),
+                "named-graph-uri": list(job.named_graphs)}
+        if not job.default_graphs and not job.named_graphs and not names_dataset(job.query):
+            # As in the embedded store, the default graph is the union of the named graphs.
+            # Oxigraph server reads this parameter; other servers ignore it (configure their union instead).
+            form["union-default-graph"] = ""
         headers = {"Accept": job.accept} if job.accept else {}
         try:
             response = self._client.post(self.url, data=form, headers=headers)

@@ -1,0 +1,69 @@
+"""Real servers for the service tests: ``peersupport serve`` under uvicorn on a free local port,
+with the embedded store or in front of Oxigraph server (from the ``oxigraph`` PyPI package)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from peersupport.store import graph_name, project_files
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}: {process.stderr.read().decode() if process.stderr else ''}")
+        try:
+            if httpx.get(url, timeout=1, trust_env=False).status_code < 500:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{url} did not come up")
+
+
+def start_service(store: Path, env_extra: dict | None = None, timeout: float = 3.0) -> tuple[str, subprocess.Popen]:
+    port = free_port()
+    env = {**os.environ, **(env_extra or {})}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "peersupport.cli", "serve", "--port", str(port), "--store", str(store), "--timeout", str(timeout)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    wait_until_up(base + "/healthz", process)
+    return base, process
+
+
+def start_oxigraph_server(location: Path) -> tuple[str, subprocess.Popen]:
+    """Oxigraph server, read-only, holding the same named graphs as the embedded store."""
+    oxigraph = Path(sys.executable).with_name("oxigraph")
+    for name, path in project_files():
+        subprocess.run([str(oxigraph), "load", "--location", str(location), "--file", str(path),
+                        "--graph", graph_name(name).value], check=True, capture_output=True)
+    port = free_port()
+    process = subprocess.Popen([str(oxigraph), "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    wait_until_up(base + "/query?query=ASK%7B%7D", process)
+    return base, process
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
