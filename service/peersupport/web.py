@@ -96,6 +96,7 @@ def vocabulary_router() -> APIRouter:
         "shapes.ttl": lambda: (b"".join(p.read_bytes() for p in sorted(data_dir("shapes").glob("*.ttl"))), "text/turtle"),
         "context.jsonld": lambda: (context_file().read_bytes(), "application/ld+json"),
         "mappings.sssom.tsv": lambda: ((data_dir("ontology") / "mappings.sssom.tsv").read_bytes(), "text/tab-separated-values"),
+        "roles.csv": lambda: ((data_dir("data") / "templates" / "roles.csv").read_bytes(), "text/csv"),
     }
 
     @router.get("/downloads/{name}", summary="download the ontology, shapes, JSON-LD context or mappings")
@@ -210,10 +211,6 @@ def pages_router() -> APIRouter:
         )
         first = escape(catalogue()[0].text) if catalogue() else ""
         return _page("Query the peer-support graph", QUERY_BODY.format(options=options, first=first))
-
-    @router.get("/downloads/roles.csv")
-    def template():
-        return FileResponse(data_dir("data") / "templates" / "roles.csv", media_type="text/csv", filename="roles.csv")
 
     return router
 
