@@ -132,3 +132,15 @@ def test_pages_and_health(base, client):
 def test_query_page_uses_no_outside_resources(base, client):
     page = client.get(base + "/query").text
     assert re.findall(r'(?:src|href)="(https?:)?//', page) == []
+
+
+def test_result_rows_are_capped(tmp_path):
+    url, process = start_service(tmp_path / "store", {"PEERSUPPORT_MAX_ROWS": "5"})
+    try:
+        response = httpx.get(url + "/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"}, trust_env=False)
+        assert response.headers["x-sparql-maxrows"] == "5"
+        assert len(response.json()["results"]["bindings"]) == 5
+        small = httpx.get(url + "/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 3"}, trust_env=False)
+        assert "x-sparql-maxrows" not in small.headers and len(small.json()["results"]["bindings"]) == 3
+    finally:
+        stop(process)
