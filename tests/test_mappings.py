@@ -4,7 +4,7 @@ stated in the Turtle."""
 import csv
 
 import pytest
-from rdflib import RDF, RDFS, URIRef
+from rdflib import RDFS, URIRef
 from rdflib.namespace import SKOS
 
 from peersupport.resources import data_dir

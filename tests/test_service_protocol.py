@@ -1,10 +1,8 @@
 """The SPARQL 1.1 Protocol over real HTTP, against ``peersupport serve`` with the embedded store
 and in front of Oxigraph server: every behaviour the endpoint promises."""
 
-import json
 import threading
 import time
-from urllib.parse import quote
 
 import httpx
 import pytest

@@ -11,7 +11,7 @@ from rdflib.namespace import RDF, SH
 
 from peersupport.inputs import MAX_INPUT_BYTES, InputError, normalise_literals, parse
 from peersupport.report import to_graph, to_html, to_json, to_text
-from peersupport.validate import validate, validate_graph
+from peersupport.validate import validate
 
 from .conftest import REPO
 

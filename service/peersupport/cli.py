@@ -48,23 +48,32 @@ def _cmd_check(args) -> int:
     return 0
 
 
-def _read_graph(path: Path) -> Graph:
-    from .jsonld import parse_jsonld
+def _read_inputs(paths: list[Path], format_name: str | None = None) -> Graph:
+    """All ``paths`` parsed safely into one graph; raises InputError naming the file."""
+    from .inputs import InputError, format_from_name, parse
 
-    if path.suffix in (".jsonld", ".json"):
-        return parse_jsonld(path.read_text(encoding="utf-8"))
-    return Graph().parse(path)
+    data = Graph()
+    for path in paths:
+        fmt = format_from_name(format_name) if format_name else format_from_name(path.name)
+        if fmt is None:
+            raise InputError(f"{path.name}: cannot tell the format; give --format")
+        try:
+            data += parse(path.read_bytes(), fmt)
+        except OSError as error:
+            raise InputError(f"{path.name}: {error.strerror}") from None
+        except InputError as error:
+            raise InputError(f"{path.name}: {error}") from None
+    return data
 
 
 def _cmd_classify(args) -> int:
+    from .inputs import InputError
     from .reason import ReasonerUnavailable, classify
     from .validate import ROLE_CLASSES
 
-    data = Graph()
     try:
-        for path in args.files:
-            data += _read_graph(path)
-    except (OSError, ValueError, SyntaxError) as error:
+        data = _read_inputs(args.files)
+    except InputError as error:
         print(f"error: cannot read input: {error}", file=sys.stderr)
         return 2
     roles = sorted({role for cls in ROLE_CLASSES for role in data.subjects(RDF.type, cls)})
@@ -80,24 +89,15 @@ def _cmd_classify(args) -> int:
 
 
 def _cmd_validate(args) -> int:
-    from .inputs import InputError, format_from_name, parse
+    from .inputs import InputError
     from .report import render
     from .validate import validate_graph
 
-    data = Graph()
-    for path in args.files:
-        fmt = format_from_name(args.format) if args.format else format_from_name(path.name)
-        if fmt is None:
-            print(f"error: {path.name}: cannot tell the format; give --format", file=sys.stderr)
-            return 2
-        try:
-            data += parse(path.read_bytes(), fmt)
-        except OSError as error:
-            print(f"error: {path.name}: {error.strerror}", file=sys.stderr)
-            return 2
-        except InputError as error:
-            print(f"error: {path.name}: {error}", file=sys.stderr)
-            return 2
+    try:
+        data = _read_inputs(args.files, args.format)
+    except InputError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     report = validate_graph(data, classify=not args.no_classify)
     colour = args.output == "text" and sys.stdout.isatty()
     sys.stdout.write(render(report, args.output, args.lang, colour))
