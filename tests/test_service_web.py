@@ -129,9 +129,18 @@ def test_pages_and_health(base, client):
     assert client.get(base + "/healthz").json() == {"status": "ok", "version": "0.1.0", "store": "embedded"}
 
 
-def test_query_page_uses_no_outside_resources(base, client):
-    page = client.get(base + "/query").text
-    assert re.findall(r'(?:src|href)="(https?:)?//', page) == []
+@pytest.mark.parametrize("path", ["/", "/query", "/validate", "/docs"])
+def test_pages_use_no_outside_resources(base, client, path):
+    page = client.get(base + path).text
+    assert re.findall(r"""(?:src|href|url)\s*[=:(]\s*['"]((?:https?:)?//[^'"]*)""", page) == []
+
+
+def test_api_docs_assets_are_served_locally(base, client):
+    page = client.get(base + "/docs").text
+    for asset in re.findall(r"""(?:src|href)=['"](/static/swagger/[^'"]+)""", page):
+        response = client.get(base + asset)
+        assert response.status_code == 200 and len(response.content) > 500, asset
+    assert client.get(base + "/redoc").status_code == 404
 
 
 def test_result_rows_are_capped(tmp_path):

@@ -18,6 +18,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 
 from . import __version__
+from .api_docs import api_docs_router
 from .limits import BodySizeLimit
 from .results import GRAPH_TYPES, SELECT_TYPES
 from .sparql import sparql_router
@@ -105,6 +106,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             state.pop("executor").close()
 
     app = FastAPI(title="Peer Support Vocabulary service", version=__version__, lifespan=lifespan,
+                  docs_url=None, redoc_url=None,
                   description="SPARQL endpoint over the peer-support graph, role validator and vocabulary.")
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     graphs = [graph_name(name).value for name, _ in settings.files]
@@ -118,6 +120,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(validate_router())
     app.include_router(vocabulary_router())
+    app.include_router(api_docs_router(app.title))  # before pages: its /static/swagger sits inside /static
     app.include_router(pages_router())
 
     @app.get("/healthz", summary="liveness and readiness")
