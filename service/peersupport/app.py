@@ -7,7 +7,6 @@ points the service at a remote SPARQL endpoint instead.
 
 from __future__ import annotations
 
-import gc
 import os
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -22,7 +21,7 @@ from .api_docs import api_docs_router
 from .limits import BodySizeLimit
 from .results import GRAPH_TYPES, SELECT_TYPES
 from .sparql import sparql_router
-from .store import graph_name, load_files, open_store, project_files
+from .store import graph_name, prepare_store, project_files
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
@@ -95,11 +94,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         else:
             from .query_pool import QueryPool
 
-            store = open_store(settings.store)
-            load_files(store, settings.store, settings.files)
-            del store  # workers open it read-only
-            gc.collect()
-            state["executor"] = QueryPool(str(settings.store / "oxigraph"), settings.workers, settings.timeout, settings.max_rows)
+            generation = prepare_store(settings.store, settings.files)
+            state["executor"] = QueryPool(str(generation), settings.workers, settings.timeout, settings.max_rows)
         try:
             yield
         finally:

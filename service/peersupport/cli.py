@@ -108,10 +108,32 @@ def _cmd_serve(args) -> int:
     import uvicorn
 
     from .app import Settings, create_app
+    from .store import extra_files, project_files
 
-    settings = Settings.from_env(store=args.store, timeout=args.timeout, sparql_endpoint=args.sparql_endpoint)
+    try:
+        files = project_files() + extra_files(args.data) if args.data else None
+    except ValueError as error:
+        print(f"peersupport serve: {error}", file=sys.stderr)
+        return 2
+    settings = Settings.from_env(store=args.store, timeout=args.timeout, sparql_endpoint=args.sparql_endpoint, files=files)
+    if not settings.sparql_endpoint:
+        # Load before the server starts, so a broken file is reported plainly instead of as a failed start-up.
+        from .store import LoadError, prepare_store
+
+        try:
+            prepare_store(settings.store, settings.files)
+        except LoadError as error:
+            print(f"peersupport serve: {error}", file=sys.stderr)
+            return 2
     uvicorn.run(create_app(settings), host=args.host, port=args.port)
     return 0
+
+
+def _existing_path(text: str) -> Path:
+    path = Path(text)
+    if not path.exists():
+        raise argparse.ArgumentTypeError(f"{text}: no such file or folder")
+    return path
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -147,6 +169,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--store", type=Path, default=None, help="store folder (default: ./store, or PEERSUPPORT_STORE)")
     serve.add_argument("--timeout", type=float, default=None, help="query time limit in seconds (default 10)")
     serve.add_argument("--sparql-endpoint", default=None, help="use this remote SPARQL endpoint instead of the embedded store")
+    serve.add_argument("--data", type=_existing_path, action="append", metavar="PATH",
+                       help="also serve this RDF file, or every RDF file in this folder, as local/… graphs (repeatable)")
     serve.set_defaults(run=_cmd_serve)
     return parser
 
