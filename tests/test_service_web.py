@@ -9,7 +9,7 @@ import pytest
 from rdflib import Graph
 
 from .conftest import REPO
-from .service_fixtures import start_service, stop
+from .service_fixtures import start_oxigraph_server, start_service, stop
 
 
 @pytest.fixture(scope="module")
@@ -143,13 +143,26 @@ def test_api_docs_assets_are_served_locally(base, client):
     assert client.get(base + "/redoc").status_code == 404
 
 
-def test_result_rows_are_capped(tmp_path):
-    url, process = start_service(tmp_path / "store", {"PEERSUPPORT_MAX_ROWS": "5"})
+@pytest.mark.parametrize("store", ["embedded", "oxigraph-server"])
+def test_result_rows_are_capped(tmp_path, store):
+    processes, env = [], {"PEERSUPPORT_MAX_ROWS": "5"}
+    if store == "oxigraph-server":
+        remote, process = start_oxigraph_server(tmp_path / "oxigraph")
+        processes.append(process)
+        env["PEERSUPPORT_SPARQL_ENDPOINT"] = remote + "/query"
+    url, process = start_service(tmp_path / "store", env)
+    processes.append(process)
     try:
         response = httpx.get(url + "/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"}, trust_env=False)
         assert response.headers["x-sparql-maxrows"] == "5"
         assert len(response.json()["results"]["bindings"]) == 5
         small = httpx.get(url + "/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 3"}, trust_env=False)
         assert "x-sparql-maxrows" not in small.headers and len(small.json()["results"]["bindings"]) == 3
+        graph = httpx.get(url + "/sparql", params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"},
+                          headers={"Accept": "application/n-triples"}, trust_env=False)
+        assert graph.headers["x-sparql-maxrows"] == "5" and len(graph.text.splitlines()) == 5
+        table = httpx.get(url + "/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"}, headers={"Accept": "text/csv"}, trust_env=False)
+        assert len(table.text.splitlines()) == 6
     finally:
-        stop(process)
+        for process in reversed(processes):
+            stop(process)

@@ -90,7 +90,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if settings.sparql_endpoint:
             from .remote import RemoteEndpoint
 
-            state["executor"] = RemoteEndpoint(settings.sparql_endpoint, settings.timeout)
+            state["executor"] = RemoteEndpoint(settings.sparql_endpoint, settings.timeout, settings.max_rows)
         else:
             from .query_pool import QueryPool
 

@@ -58,29 +58,35 @@ def run_query(store: ox.Store, job: QueryJob, max_rows: int) -> Reply:
         return text_reply(400, f"SPARQL syntax error: {error}")
     except ValueError as error:
         return text_reply(400, f"invalid request: {error}")
-    offers = GRAPH_TYPES if isinstance(result, ox.QueryTriples) else SELECT_TYPES
-    media_type = negotiate(job.accept, offers)
+    try:
+        return serialize_result(result, job.accept, max_rows)
+    except OSError as error:
+        return text_reply(500, f"the query failed while reading the store: {error}")
+
+
+def serialize_result(result, accept: str | None, max_rows: int) -> Reply:
+    """The reply for a query result (a boolean, solutions, or an iterable of triples), in the
+    media type ``accept`` prefers, with at most ``max_rows`` rows or triples."""
+    offers = SELECT_TYPES if isinstance(result, (ox.QueryBoolean, ox.QuerySolutions)) else GRAPH_TYPES
+    media_type = negotiate(accept, offers)
     if media_type is None:
         return text_reply(406, f"none of the accepted media types can be served; this result can be: {', '.join(offers)}")
     headers = {}
-    try:
-        if isinstance(result, ox.QueryBoolean):
-            body = ask_bytes(bool(result), media_type)
-        elif isinstance(result, ox.QuerySolutions):
-            variables, rows, truncated = collect_rows(result, max_rows)
-            body = select_bytes(variables, rows, media_type)
-            if truncated:
+    if isinstance(result, ox.QueryBoolean):
+        body = ask_bytes(bool(result), media_type)
+    elif isinstance(result, ox.QuerySolutions):
+        variables, rows, truncated = collect_rows(result, max_rows)
+        body = select_bytes(variables, rows, media_type)
+        if truncated:
+            headers["X-SPARQL-MaxRows"] = str(max_rows)
+    else:
+        triples = []
+        for triple in result:
+            if len(triples) == max_rows:
                 headers["X-SPARQL-MaxRows"] = str(max_rows)
-        else:
-            triples = []
-            for triple in result:
-                if len(triples) == max_rows:
-                    headers["X-SPARQL-MaxRows"] = str(max_rows)
-                    break
-                triples.append(triple)
-            body = graph_bytes(triples, media_type)
-    except OSError as error:
-        return text_reply(500, f"the query failed while reading the store: {error}")
+                break
+            triples.append(triple)
+        body = graph_bytes(triples, media_type)
     charset = "; charset=utf-8" if media_type.startswith("text/") or "json" in media_type or "xml" in media_type else ""
     return Reply(200, media_type + charset, body, headers)
 
