@@ -18,6 +18,7 @@ from rdflib.namespace import RDF
 
 from . import __version__
 from .api_docs import api_docs_router
+from .catalogue_api import catalogue_router
 from .limits import BodySizeLimit
 from .results import GRAPH_TYPES, SELECT_TYPES
 from .sparql import sparql_router
@@ -111,6 +112,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return service_description("/sparql", graphs, media_type)
 
     app.include_router(sparql_router(lambda: state["executor"], describe))
+    app.include_router(catalogue_router(lambda: state["executor"]))
 
     from .web import pages_router, validate_router, vocabulary_router
 

@@ -129,6 +129,95 @@ def _cmd_serve(args) -> int:
     return 0
 
 
+def _cmd_query(args) -> int:
+    from .queries import ParameterError, catalogue, find
+
+    if args.list or not args.name:
+        for query in catalogue():
+            params = ", ".join(f"{p.name}={p.default}" for p in query.parameters)
+            print(f"{query.name}  ({params})\n    {query.title}")
+        return 0
+    query = find(args.name)
+    if query is None:
+        print(f"peersupport query: no catalogue query named {args.name!r}; see peersupport query --list", file=sys.stderr)
+        return 2
+    given = {}
+    for pair in args.param:
+        name, equals, value = pair.partition("=")
+        if not equals:
+            print(f"peersupport query: --param {pair!r}: write it as NAME=VALUE", file=sys.stderr)
+            return 2
+        given[name] = value
+    try:
+        text = query.bind(given)
+    except ParameterError as error:
+        print(f"peersupport query: {error}", file=sys.stderr)
+        return 2
+    reply = _run_catalogue_query(text, args)
+    if reply.status != 200:
+        sys.stderr.write(f"peersupport query: {reply.body.decode('utf-8', 'replace')}")
+        return 1
+    sys.stdout.write(_format_rows(reply.body) if args.output == "table" else reply.body.decode("utf-8"))
+    return 0
+
+
+_QUERY_OUTPUTS = {"table": "application/sparql-results+json", "json": "application/sparql-results+json",
+                  "csv": "text/csv", "tsv": "text/tab-separated-values"}
+
+
+def _run_catalogue_query(text: str, args):
+    from .query_pool import QueryJob, run_query
+
+    job = QueryJob(query=text, accept=_QUERY_OUTPUTS[args.output])
+    if args.sparql_endpoint:
+        from .remote import RemoteEndpoint
+
+        return RemoteEndpoint(args.sparql_endpoint, timeout=60.0, max_rows=1_000_000).execute(job)
+    import pyoxigraph as ox
+
+    from .store import prepare_store, project_files
+
+    generation = prepare_store(args.store, project_files(), log=sys.stderr if args.verbose else _Quiet())
+    return run_query(ox.Store.read_only(str(generation)), job, max_rows=1_000_000)
+
+
+class _Quiet:
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
+def _format_rows(body: bytes) -> str:
+    """SPARQL JSON results as an aligned text table."""
+    import json
+
+    results = json.loads(body)
+    if "boolean" in results:
+        return f"{str(results['boolean']).lower()}\n"
+    names = results["head"]["vars"]
+    rows = [[row.get(n, {}).get("value", "") for n in names] for row in results["results"]["bindings"]]
+    widths = [max([len(n)] + [len(r[i]) for r in rows]) for i, n in enumerate(names)]
+    lines = ["  ".join(n.ljust(w) for n, w in zip(names, widths)).rstrip(),
+             "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip() for row in rows]
+    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(lines) + "\n"
+
+
+def _cmd_generate(args) -> int:
+    from .generate import write
+
+    try:
+        tally = write(args.output, orgs=args.orgs, seed=args.seed, failure_share=args.failure_share)
+    except ValueError as error:
+        print(f"peersupport generate: {error}", file=sys.stderr)
+        return 2
+    print(f"wrote {args.output}: " + tally.summary(), file=sys.stderr)
+    return 0
+
+
 def _existing_path(text: str) -> Path:
     path = Path(text)
     if not path.exists():
@@ -172,6 +261,24 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--data", type=_existing_path, action="append", metavar="PATH",
                        help="also serve this RDF file, or every RDF file in this folder, as local/… graphs (repeatable)")
     serve.set_defaults(run=_cmd_serve)
+
+    query = sub.add_parser("query", help="run a catalogue query (research question) on the shipped data")
+    query.add_argument("name", nargs="?", metavar="NAME", help="the query's name (see --list)")
+    query.add_argument("--list", action="store_true", help="list the catalogue with each query's parameters")
+    query.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="bind a parameter (repeatable)")
+    query.add_argument("--output", choices=tuple(_QUERY_OUTPUTS), default="table")
+    query.add_argument("--store", type=Path, default=Path("store"), help="store folder (default ./store)")
+    query.add_argument("--sparql-endpoint", default=None, help="ask this SPARQL endpoint instead of the embedded store")
+    query.add_argument("--verbose", action="store_true", help="show store loading progress")
+    query.set_defaults(run=_cmd_query)
+
+    generate = sub.add_parser("generate", help="write synthetic organisations and roles (for benchmarks and load tests)")
+    generate.add_argument("--orgs", type=int, required=True, help="number of organisations (hosted projects included)")
+    generate.add_argument("--seed", type=int, default=1)
+    generate.add_argument("--failure-share", type=float, default=0.2,
+                          help="share of peer-support claims made to fail each mark (default 0.2)")
+    generate.add_argument("--output", type=Path, required=True, help="file to write (.nt or .ttl)")
+    generate.set_defaults(run=_cmd_generate)
     return parser
 
 
@@ -181,7 +288,11 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "run", None):
         parser.print_help()
         return 0
-    return args.run(args)
+    try:
+        return args.run(args)
+    except BrokenPipeError:  # the reader (head, less) went away: not an error of ours
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

@@ -37,3 +37,24 @@ def is_update(text: str) -> bool:
 def names_dataset(text: str) -> bool:
     """True when the query has a FROM or FROM NAMED clause."""
     return "FROM" in keywords(text)
+
+
+def bind_values(text: str, bindings: dict[str, str]) -> str:
+    """The query with a ``VALUES`` block opening its top-level ``WHERE`` group, binding each
+    variable to a term given in N-Triples form (already parsed and serialised by the caller, so
+    nothing a user typed is pasted in). Raises ValueError when the query has no ``WHERE {``."""
+    if not bindings:
+        return text
+    names = " ".join(f"?{name}" for name in bindings)
+    terms = " ".join(bindings.values())
+    tokens = _TOKEN.finditer(text)
+    for match in tokens:
+        if match.lastgroup == "word" and match.group().upper() == "WHERE":
+            for following in tokens:
+                if following.lastgroup in ("comment",) or following.group().isspace():
+                    continue
+                if following.group() == "{":
+                    at = following.end()
+                    return f"{text[:at]}\n  VALUES ({names}) {{ ({terms}) }}{text[at:]}"
+                break
+    raise ValueError("the query has no 'WHERE {' to bind parameters in")

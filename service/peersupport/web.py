@@ -205,14 +205,24 @@ def pages_router() -> APIRouter:
     def query_page():
         from .queries import catalogue
 
+        # The editor gets each query with its parameters bound to their defaults, so it runs as shown.
         options = "".join(
-            f'<option value="{escape(q.name)}" data-query="{escape(q.text)}" title="{escape(q.description)}">{escape(q.title)}</option>'
+            f'<option value="{escape(q.name)}" data-query="{escape(q.with_defaults())}" title="{escape(q.description)}">{escape(q.title)}</option>'
             for q in catalogue()
         )
-        first = escape(catalogue()[0].text) if catalogue() else ""
-        return _page("Query the peer-support graph", QUERY_BODY.format(options=options, first=first))
+        first = escape(catalogue()[0].with_defaults()) if catalogue() else ""
+        questions = "".join(_catalogue_entry(q) for q in catalogue())
+        return _page("Query the peer-support graph", QUERY_BODY.format(options=options, first=first, questions=questions))
 
     return router
+
+
+def _catalogue_entry(query) -> str:
+    parameters = "".join(
+        f"<li><code>{escape(p.name)}</code> ({escape(p.type)}, default <code>{escape(p.default)}</code>): {escape(p.description)}</li>"
+        for p in query.parameters)
+    return (f'<li id="q-{escape(query.name)}"><a href="/queries/{escape(query.name)}?format=csv">{escape(query.title)}</a>'
+            f"<br>{escape(query.description)}<ul>{parameters}</ul></li>")
 
 
 def _static_mount():
@@ -238,4 +248,9 @@ QUERY_BODY = """<h1>Query the peer-support graph</h1>
 <p><button type="submit" id="run">Run</button> <span id="status"></span></p>
 </form>
 <div id="output"></div>
+<h2>Research questions</h2>
+<p>Each runs over HTTP as <code>/queries/NAME?parameter=value</code> (results negotiated as on
+<code>/sparql</code>; <a href="/queries">the list as JSON</a>) and from the command line as
+<code>peersupport query NAME --param parameter=value</code>.</p>
+<ol class="catalogue">{questions}</ol>
 <script src="/static/query.js"></script>"""

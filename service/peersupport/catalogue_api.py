@@ -1,0 +1,58 @@
+"""The catalogue of research questions over HTTP: ``GET /queries`` lists them with their
+parameters; ``GET /queries/NAME?param=value`` runs one, its results negotiated as on ``/sparql``
+(``Accept`` or ``format=``). A parameter that is unknown or does not parse as its type is a 400
+naming it."""
+
+from __future__ import annotations
+
+from typing import Callable
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+
+from .queries import ParameterError, catalogue, find
+from .query_pool import text_reply
+from .sparql import Executor, ProtocolError, answer, job_for, to_response
+
+# Parameters of the protocol itself; every other one is the query's.
+PROTOCOL_PARAMETERS = {"format"}
+
+
+def describe(query) -> dict:
+    return {"name": query.name, "title": query.title, "description": query.description, "url": f"/queries/{query.name}",
+            "parameters": [{"name": p.name, "type": p.type, "default": p.default, "description": p.description}
+                           for p in query.parameters]}
+
+
+def catalogue_router(get_executor: Callable[[], Executor]) -> APIRouter:
+    router = APIRouter()
+
+    @router.get("/queries", summary="the catalogue of research questions")
+    def list_queries():
+        return JSONResponse([describe(q) for q in catalogue()], headers={"Vary": "Accept"})
+
+    @router.get("/queries/{name}", summary="run one catalogue query",
+                description="Query-string parameters bind the query's parameters (typed; defaults otherwise). "
+                            "Results are negotiated by Accept or format= as on /sparql.")
+    async def run(name: str, request: Request) -> Response:
+        query = find(name)
+        if query is None:
+            return to_response(text_reply(404, f"no catalogue query named {name!r}; GET /queries lists them"))
+        params = parse_qs(request.url.query, keep_blank_values=True)
+        given = {}
+        try:
+            for key, values in params.items():
+                if key in PROTOCOL_PARAMETERS:
+                    continue
+                if len(values) > 1:
+                    raise ParameterError(f"parameter {key!r} is given {len(values)} times; give it once")
+                given[key] = values[0]
+            job = job_for(query.bind(given), params, request.headers.get("accept"))
+        except ParameterError as error:
+            return to_response(text_reply(400, str(error)))
+        except ProtocolError as error:
+            return to_response(text_reply(error.status, str(error)))
+        return await answer(get_executor(), job)
+
+    return router
