@@ -109,7 +109,7 @@ def test_cli_runs_a_query_as_a_table_csv_or_json(tmp_path):
                             "(3 rows)\n")
     csv = run_cli("query", "formats-of-projects", "--output", "csv", "--store", store)
     assert csv.stdout.replace("\r\n", "\n") == (EXPECTED / "formats-of-projects.csv").read_text()
-    as_json = run_cli("query", "survey-figures", "--param", "measure=def:respondents", "--output", "json", "--store", store)
+    as_json = run_cli("query", "survey-figures", "--param", "unit=code:respondents", "--output", "json", "--store", store)
     import json
 
     values = [row["value"]["value"] for row in json.loads(as_json.stdout)["results"]["bindings"]]
@@ -150,7 +150,7 @@ def test_http_binds_parameters_and_negotiates(base):
                          trust_env=False)
     assert response.headers["content-type"].startswith("application/sparql-results+json")
     assert [b["respondents"]["value"] for b in response.json()["results"]["bindings"]] == ["30", "10", "4"]
-    tsv = httpx.get(base + "/queries/survey-figures", params={"measure": "def:respondents"},
+    tsv = httpx.get(base + "/queries/survey-figures", params={"unit": "code:respondents"},
                     headers={"Accept": "text/tab-separated-values"}, trust_env=False)
     assert tsv.text.splitlines()[1].split("\t")[1] == '"44"^^<http://www.w3.org/2001/XMLSchema#integer>'
 
