@@ -135,3 +135,38 @@ def test_validate_the_csv_template_prints_a_report_a_coordinator_can_act_on(requ
     assert "    reads as: PeerMentoringRole" in lines
     assert any(l.startswith("    violation [column mutual_agreement]: Not reciprocal") for l in lines)
     assert lines[-1] == "does not conform (1 violations, 1 warnings, 0 infos)"
+
+
+def test_generated_data_is_valid_input_for_validate_and_serve(tmp_path):
+    import httpx
+
+    from .service_fixtures import free_port, stop, wait_until_up
+
+    output = tmp_path / "generated.nt"
+    made = run("generate", "--orgs", "12", "--seed", "7", "--output", str(output))
+    assert made.stderr.startswith(f"wrote {output}: ") and output.stat().st_size > 1000
+    again = tmp_path / "again.nt"
+    run("generate", "--orgs", "12", "--seed", "7", "--output", str(again))
+    assert again.read_bytes() == output.read_bytes()
+    roles = len(re.findall(r"<https://example.org/generated/role/[^>]+> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type>",
+                           output.read_text()))
+
+    report = run("validate", str(output), "--output", "json", "--no-classify", check=False)
+    assert report.returncode in (0, 1) and len(json.loads(report.stdout)["roles"]) == roles
+
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "peersupport.cli", "serve", "--port", str(port), "--store",
+                                str(tmp_path / "store"), "--data", str(output)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_until_up(base + "/healthz", process)
+        query = "SELECT (COUNT(DISTINCT ?r) AS ?n) WHERE { GRAPH <https://w3id.org/peer-support/graph/local/generated.nt> { ?r a ?t } FILTER(STRSTARTS(STR(?r), 'https://example.org/generated/role/')) }"
+        answer = httpx.get(base + "/sparql", params={"query": query}, headers={"Accept": "text/csv"}, trust_env=False)
+        assert answer.text.splitlines() == ["n", str(roles)]
+    finally:
+        stop(process)
+
+
+def test_generate_refuses_a_bad_share(tmp_path):
+    result = run("generate", "--orgs", "3", "--failure-share", "2", "--output", str(tmp_path / "x.nt"), check=False)
+    assert (result.returncode, result.stderr) == (2, "peersupport generate: failure_share must be between 0 and 1\n")
