@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test docs context serve bench clean
+.PHONY: test load docs context serve bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +15,10 @@ $(STAMP): pyproject.toml
 # pytest exits 5 when it collected no test: that is a failure here, not a pass.
 test: $(STAMP)
 	$(BIN)/python -m pytest -ra $(PYTEST_ARGS)
+
+# The load test: concurrent clients against a served store (LOAD_CLIENTS, LOAD_SECONDS bound it).
+load: $(STAMP)
+	$(BIN)/python -m pytest -ra -m load -s $(PYTEST_ARGS)
 
 docs: $(STAMP)
 	$(BIN)/peersupport docs --output build/docs

@@ -34,7 +34,12 @@ def catalogue_router(get_executor: Callable[[], Executor]) -> APIRouter:
 
     @router.get("/queries/{name}", summary="run one catalogue query",
                 description="Query-string parameters bind the query's parameters (typed; defaults otherwise). "
-                            "Results are negotiated by Accept or format= as on /sparql.")
+                            "Results are negotiated by Accept or format= as on /sparql.",
+                openapi_extra={"parameters": [
+                    {"name": "format", "in": "query", "required": False, "schema": {"type": "string"}},
+                    {"name": "lang", "in": "query", "required": False, "schema": {"type": "string"}},
+                    {"name": "kind", "in": "query", "required": False, "schema": {"type": "string"}},
+                    {"name": "minimum", "in": "query", "required": False, "schema": {"type": "string"}}]})
     async def run(name: str, request: Request) -> Response:
         query = find(name)
         if query is None:

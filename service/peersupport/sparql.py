@@ -26,6 +26,23 @@ FORMAT_PARAMETER = {
 }
 DESCRIPTION_TYPES = ["text/turtle", "application/ld+json", "text/html"]
 
+_DATASET_PARAMETERS = [
+    {"name": "default-graph-uri", "in": "query", "required": False, "description": "a graph of the store to use as the default graph (repeatable)",
+     "schema": {"type": "array", "items": {"type": "string"}}, "style": "form", "explode": True},
+    {"name": "named-graph-uri", "in": "query", "required": False, "description": "a graph of the store to make available to GRAPH (repeatable)",
+     "schema": {"type": "array", "items": {"type": "string"}}, "style": "form", "explode": True},
+    {"name": "format", "in": "query", "required": False, "description": "the result format, instead of Accept",
+     "schema": {"type": "string", "enum": list(FORMAT_PARAMETER)}},
+]
+# The protocol reads its parameters itself (repeated values, several body types); this documents them.
+SPARQL_OPENAPI = {
+    "get": {"parameters": [{"name": "query", "in": "query", "required": False, "description": "the SPARQL query; without it, the service description",
+                            "schema": {"type": "string"}}] + _DATASET_PARAMETERS},
+    "post": {"parameters": _DATASET_PARAMETERS, "requestBody": {"required": True, "content": {
+        "application/x-www-form-urlencoded": {"schema": {"type": "object", "properties": {"query": {"type": "string"}}, "required": ["query"]}},
+        "application/sparql-query": {"schema": {"type": "string"}}}}},
+}
+
 
 class Executor(Protocol):
     def execute(self, job: QueryJob) -> Reply: ...
@@ -128,7 +145,10 @@ def sparql_router(get_executor: Callable[[], Executor], describe: Callable[[str]
             return to_response(text_reply(error.status, str(error)))
         return await answer(get_executor(), job)
 
-    router.add_api_route(path, handle, methods=["GET", "POST"], summary="SPARQL 1.1 query endpoint",
-                         description="SPARQL 1.1 Protocol: GET ?query=, POST form-encoded or application/sparql-query. "
-                                     "Read-only; SERVICE and updates are refused.")
+    description = ("SPARQL 1.1 Protocol: GET ?query=, POST form-encoded or application/sparql-query. "
+                   "Read-only; SERVICE and updates are refused.")
+    router.add_api_route(path, handle, methods=["GET"], summary="SPARQL 1.1 query endpoint (GET)", description=description,
+                         openapi_extra=SPARQL_OPENAPI["get"])
+    router.add_api_route(path, handle, methods=["POST"], summary="SPARQL 1.1 query endpoint (POST)", description=description,
+                         openapi_extra=SPARQL_OPENAPI["post"])
     return router

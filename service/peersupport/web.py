@@ -132,7 +132,17 @@ def validate_router() -> APIRouter:
     @router.post("/validate", summary="validate role descriptions (Turtle, N-Triples, RDF/XML, JSON-LD or the CSV template)",
                  description="Send a file as multipart form data (fields file or text, format, lang) or the data as the "
                              "body with its media type. The report is negotiated: text/html, application/json or text/turtle "
-                             "(sh:ValidationReport). Nothing sent is stored.")
+                             "(sh:ValidationReport). Nothing sent is stored.",
+                 openapi_extra={
+                     "parameters": [{"name": "lang", "in": "query", "required": False, "schema": {"type": "string", "enum": ["en", "fr"]}}],
+                     "requestBody": {"required": True, "content": {
+                         "multipart/form-data": {"schema": {"type": "object", "properties": {
+                             "file": {"type": "string", "format": "binary"}, "text": {"type": "string"},
+                             "format": {"type": "string", "enum": ["turtle", "nt", "xml", "json-ld", "csv"]},
+                             "lang": {"type": "string", "enum": ["en", "fr"]}}}},
+                         "text/turtle": {"schema": {"type": "string"}}, "application/n-triples": {"schema": {"type": "string"}},
+                         "application/rdf+xml": {"schema": {"type": "string"}}, "application/ld+json": {"schema": {"type": "string"}},
+                         "text/csv": {"schema": {"type": "string"}}}}})
     async def validate(request: Request):
         from .validate import validate_graph
 
