@@ -19,6 +19,7 @@ from rdflib.namespace import RDF
 from . import __version__
 from .api_docs import api_docs_router
 from .catalogue_api import catalogue_router
+from .headers import SecurityHeaders
 from .limits import BodySizeLimit
 from .results import GRAPH_TYPES, SELECT_TYPES
 from .sparql import sparql_router
@@ -39,6 +40,7 @@ class Settings:
     max_rows: int = 10_000
     workers: int = 2
     max_body_bytes: int = 11 * 1024 * 1024
+    body_read_seconds: float = 30.0
     sparql_endpoint: str | None = None
     files: list = field(default_factory=project_files)
 
@@ -50,6 +52,7 @@ class Settings:
             timeout=float(env.get("PEERSUPPORT_QUERY_TIMEOUT", 10.0)),
             max_rows=int(env.get("PEERSUPPORT_MAX_ROWS", 10_000)),
             workers=int(env.get("PEERSUPPORT_QUERY_WORKERS", 2)),
+            body_read_seconds=float(env.get("PEERSUPPORT_BODY_SECONDS", 30.0)),
             sparql_endpoint=env.get("PEERSUPPORT_SPARQL_ENDPOINT") or None,
         )
         for name, value in overrides.items():
@@ -105,13 +108,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="Peer Support Vocabulary service", version=__version__, lifespan=lifespan,
                   docs_url=None, redoc_url=None,
                   description="SPARQL endpoint over the peer-support graph, role validator and vocabulary.")
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, read_seconds=settings.body_read_seconds)
+    app.add_middleware(SecurityHeaders)
     graphs = [graph_name(name).value for name, _ in settings.files]
 
     def describe(media_type: str) -> bytes:
         return service_description("/sparql", graphs, media_type)
 
-    app.include_router(sparql_router(lambda: state["executor"], describe))
+    app.include_router(sparql_router(lambda: state["executor"], describe, set(graphs)))
     app.include_router(catalogue_router(lambda: state["executor"]))
 
     from .web import pages_router, validate_router, vocabulary_router

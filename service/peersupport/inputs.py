@@ -68,6 +68,8 @@ def _parse_rdf(text: str, fmt: str) -> Graph:
         raise InputError(f"Turtle syntax error: {error._why}", line, column) from None
     except SAXParseException as error:
         raise InputError(f"RDF/XML syntax error: {error.getMessage()}", error.getLineNumber(), error.getColumnNumber()) from None
+    except RecursionError:
+        raise
     except Exception as error:  # rdflib's parsers raise many types; none may escape as a 500
         message = str(error).split("\n", 1)[0]
         bad_line = re.match(r"Invalid line: (.*)", message)
@@ -85,10 +87,21 @@ _DOCTYPE = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 def parse(data: bytes | str, fmt: str) -> Graph:
     """Parse ``data`` in format ``fmt`` (one of FORMATS) into a fresh graph."""
+    text = _text(data.encode("utf-8") if isinstance(data, str) else data)
+    try:
+        return normalise_literals(_parse_text(text, fmt))
+    except RecursionError:
+        raise InputError(TOO_DEEP) from None
+
+
+TOO_DEEP = ("the data is nested too deeply (blank nodes, collections or JSON objects hundreds of levels deep); "
+            "write the nested parts as separate resources")
+
+
+def _parse_text(text: str, fmt: str) -> Graph:
     from .csv_template import read_csv
     from .jsonld import RemoteContextError, parse_jsonld
 
-    text = _text(data.encode("utf-8") if isinstance(data, str) else data)
     if fmt == "csv":
         graph = read_csv(text)
     elif fmt == "json-ld":
@@ -100,6 +113,8 @@ def parse(data: bytes | str, fmt: str) -> Graph:
             if hasattr(error, "lineno"):
                 raise InputError(f"JSON syntax error: {error.msg}", error.lineno, error.colno) from None
             raise InputError(f"JSON-LD error: {error}") from None
+        except RecursionError:
+            raise
         except Exception as error:
             raise InputError(f"JSON-LD error: {str(error).splitlines()[0] if str(error) else type(error).__name__}") from None
     elif fmt == "xml":
@@ -112,7 +127,7 @@ def parse(data: bytes | str, fmt: str) -> Graph:
         graph = _parse_rdf(text, fmt)
     else:
         raise InputError(f"unknown format {fmt!r}; use one of: {', '.join(FORMATS)}")
-    return normalise_literals(graph)
+    return graph
 
 
 def normalise_literals(graph: Graph) -> Graph:

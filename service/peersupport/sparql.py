@@ -17,7 +17,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from .negotiation import negotiate
 from .query_pool import QueryJob, Reply, text_reply
-from .sparql_text import is_update, uses_service
+from .sparql_text import dataset_iris, is_update, uses_service
 
 FORMAT_PARAMETER = {
     "json": "application/sparql-results+json", "xml": "application/sparql-results+xml", "csv": "text/csv",
@@ -101,6 +101,18 @@ def check_query(query: str) -> None:
         raise ProtocolError(400, "SERVICE is refused: this endpoint makes no requests to other endpoints")
 
 
+def check_dataset(query: str, params: dict[str, list[str]], known_graphs: set[str]) -> None:
+    """Refuse a dataset naming a graph the store does not hold: FROM and the graph parameters
+    only ever select graphs of the store, so there is nothing to fetch, and saying so beats an
+    empty answer."""
+    named = dataset_iris(query) + params.get("default-graph-uri", []) + params.get("named-graph-uri", [])
+    unknown = [iri for iri in named if iri not in known_graphs]
+    if unknown:
+        raise ProtocolError(400, f"no graph <{unknown[0]}> in this store: FROM, FROM NAMED, default-graph-uri and "
+                                 "named-graph-uri only select graphs the store holds, and nothing is fetched "
+                                 "(GET /sparql describes the service and lists its graphs)")
+
+
 def job_for(query: str, params: dict[str, list[str]], accept: str | None) -> QueryJob:
     format_name = _one(params, "format")
     if format_name is not None:
@@ -121,10 +133,11 @@ async def answer(executor: Executor, job: QueryJob) -> Response:
     return to_response(reply)
 
 
-def sparql_router(get_executor: Callable[[], Executor], describe: Callable[[str], bytes], path: str = "/sparql",
-                  query_page: str = "/query") -> APIRouter:
+def sparql_router(get_executor: Callable[[], Executor], describe: Callable[[str], bytes], known_graphs: set[str],
+                  path: str = "/sparql", query_page: str = "/query") -> APIRouter:
     """The protocol router. ``describe(media_type)`` gives the service description in Turtle
-    or JSON-LD; browsers asking for HTML without a query are sent to ``query_page``."""
+    or JSON-LD; browsers asking for HTML without a query are sent to ``query_page``; a dataset
+    may name only ``known_graphs``."""
     router = APIRouter()
 
     async def handle(request: Request) -> Response:
@@ -140,6 +153,7 @@ def sparql_router(get_executor: Callable[[], Executor], describe: Callable[[str]
                     raise ProtocolError(406, "the service description is available as text/turtle or application/ld+json")
                 return Response(describe(media_type), media_type=media_type, headers={"Vary": "Accept"})
             check_query(query)
+            check_dataset(query, params, known_graphs)
             job = job_for(query, params, request.headers.get("accept"))
         except ProtocolError as error:
             return to_response(text_reply(error.status, str(error)))

@@ -58,3 +58,36 @@ def bind_values(text: str, bindings: dict[str, str]) -> str:
                     return f"{text[:at]}\n  VALUES ({names}) {{ ({terms}) }}{text[at:]}"
                 break
     raise ValueError("the query has no 'WHERE {' to bind parameters in")
+
+
+def dataset_iris(text: str) -> list[str]:
+    """The IRIs a query's ``FROM`` and ``FROM NAMED`` clauses name, with prefixed names expanded
+    by the query's own ``PREFIX`` declarations (a name whose prefix is undeclared is left to the
+    query parser, which refuses it)."""
+    prefixes: dict[str, str] = {}
+    found: list[str] = []
+    state, declaring = "idle", ""
+    for match in _TOKEN.finditer(text):
+        kind, value = match.lastgroup, match.group()
+        if kind == "comment" or value.isspace():
+            continue
+        if state == "prefix-name":
+            state, declaring = ("prefix-iri", value[:-1]) if kind == "prefixed" else ("idle", "")
+        elif state == "prefix-iri":
+            if kind == "iri":
+                prefixes[declaring] = value[1:-1]
+            state = "idle"
+        elif state == "graph" and kind == "word" and value.upper() == "NAMED":
+            continue
+        elif state == "graph":
+            if kind == "iri":
+                found.append(value[1:-1])
+            elif kind == "prefixed" and value.partition(":")[0] in prefixes:
+                prefix, _, local = value.partition(":")
+                found.append(prefixes[prefix] + local)
+            state = "idle"
+        elif kind == "word" and value.upper() == "PREFIX":
+            state = "prefix-name"
+        elif kind == "word" and value.upper() == "FROM":
+            state = "graph"
+    return found
