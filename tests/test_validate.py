@@ -36,7 +36,7 @@ def test_every_rdf_format_gives_the_turtle_results(fmt):
     ("turtle", b'@prefix ex: <http://e/> .\nex:a ex:b ex:c ;\n  ex:d "x .\n',
      "line 3, column 12: Turtle syntax error: newline found in string literal"),
     ("nt", b"<http://e/a> <http://e/b> <http://e/c> .\n<a> <b> <c> .\n",
-     "line 2: N-Triples syntax error: not a valid triple (IRIs must be absolute, in <...>)"),
+     "line 2, column 1: N-Triples syntax error: No scheme found in an absolute IRI"),
     ("xml", b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n<rdf:Description>\n</rdf:RDF>',
      "line 3, column 2: RDF/XML syntax error: mismatched tag"),
     ("xml", b'<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>\n<rdf:RDF/>',

@@ -142,6 +142,13 @@ def read_csv(text: str) -> Graph:
     organisation_id and no role_id describes an organisation alone (one with no roles, or one
     that others are part_of)."""
     reader = csv.reader(io.StringIO(text))
+    try:
+        return _read_rows(reader)
+    except csv.Error as error:
+        raise _error(reader.line_num or 1, "(row)", f"not valid CSV: {error}") from None
+
+
+def _read_rows(reader) -> Graph:
     header = next(reader, None)
     if not header or not any(h.strip() for h in header):
         raise _error(1, "(header)", "the first row must name the columns; see the template")

@@ -113,6 +113,12 @@ def check_dataset(query: str, params: dict[str, list[str]], known_graphs: set[st
                                  "(GET /sparql describes the service and lists its graphs)")
 
 
+def _checked_job(query: str, params: dict[str, list[str]], accept: str | None, known_graphs: set[str]) -> QueryJob:
+    check_query(query)
+    check_dataset(query, params, known_graphs)
+    return job_for(query, params, accept)
+
+
 def job_for(query: str, params: dict[str, list[str]], accept: str | None) -> QueryJob:
     format_name = _one(params, "format")
     if format_name is not None:
@@ -152,9 +158,8 @@ def sparql_router(get_executor: Callable[[], Executor], describe: Callable[[str]
                 if media_type is None:
                     raise ProtocolError(406, "the service description is available as text/turtle or application/ld+json")
                 return Response(describe(media_type), media_type=media_type, headers={"Vary": "Accept"})
-            check_query(query)
-            check_dataset(query, params, known_graphs)
-            job = job_for(query, params, request.headers.get("accept"))
+            # Reading a large query text takes time: off the event loop, so others are answered.
+            job = await anyio.to_thread.run_sync(_checked_job, query, params, request.headers.get("accept"), known_graphs)
         except ProtocolError as error:
             return to_response(text_reply(error.status, str(error)))
         return await answer(get_executor(), job)

@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import re
 
+# Strings may be left unclosed (the closing quote is optional): an unclosed string then runs to
+# the end of its line (or of the text, for a long string) instead of being rescanned from every
+# later quote, which made hostile texts such as '"\\"\\"\\…' take quadratic time.
 _TOKEN = re.compile(
     r'''(?P<comment>\#[^\n\r]*)
-      | (?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\'|"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
+      | (?P<string>"""(?:[^"\\]|\\.|"(?!""))*(?:"""|\Z)|\'\'\'(?:[^'\\]|\\.|'(?!''))*(?:\'\'\'|\Z)|"(?:[^"\\\n\r]|\\.)*"?|'(?:[^'\\\n\r]|\\.)*'?)
       | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
       | (?P<variable>[?$][A-Za-z0-9_\u00B7-\uFFFF]+)
       | (?P<prefixed>[A-Za-z_][\w.-]*:[\w.:%-]*|:[\w.:%-]*)

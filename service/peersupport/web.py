@@ -173,12 +173,14 @@ def validate_router() -> APIRouter:
             data = await request.body()
         if lang not in ("en", "fr"):
             return PlainTextResponse(f"unknown language {lang!r}; use en or fr", status_code=400)
-        try:
-            graph = parse(data, fmt)
-        except InputError as error:
-            return PlainTextResponse(f"cannot read the data: {error}", status_code=400)
         import anyio
 
+        # Parsing and checking both run in a worker thread: a large upload must not stall the
+        # event loop that answers everyone else.
+        try:
+            graph = await anyio.to_thread.run_sync(parse, data, fmt)
+        except InputError as error:
+            return PlainTextResponse(f"cannot read the data: {error}", status_code=400)
         report = await anyio.to_thread.run_sync(validate_graph, graph)
         return _report_response(report, media_type, lang)
 
