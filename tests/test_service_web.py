@@ -166,3 +166,13 @@ def test_result_rows_are_capped(tmp_path, store):
     finally:
         for process in reversed(processes):
             stop(process)
+
+
+def test_validation_reads_roles_with_the_reasoner_only_when_asked(base, client, require_java):
+    body = (REPO / "data/examples/invalid/one-way-help.ttl").read_bytes()
+    headers = {"Content-Type": "text/turtle", "Accept": "application/json"}
+    plain = client.post(base + "/validate", content=body, headers=headers).json()
+    assert {role["reads_as"] for role in plain["roles"]} == {None}
+    read = client.post(base + "/validate", params={"classify": "true"}, content=body, headers=headers).json()
+    assert None not in {role["reads_as"] for role in read["roles"]}
+    assert plain["results"] == read["results"]

@@ -38,7 +38,7 @@ class Settings:
     store: Path = Path("store")
     timeout: float = 10.0
     max_rows: int = 10_000
-    workers: int = 2
+    workers: int = 4
     max_body_bytes: int = 11 * 1024 * 1024
     body_read_seconds: float = 30.0
     sparql_endpoint: str | None = None
@@ -51,7 +51,7 @@ class Settings:
             store=Path(env.get("PEERSUPPORT_STORE", "store")),
             timeout=float(env.get("PEERSUPPORT_QUERY_TIMEOUT", 10.0)),
             max_rows=int(env.get("PEERSUPPORT_MAX_ROWS", 10_000)),
-            workers=int(env.get("PEERSUPPORT_QUERY_WORKERS", 2)),
+            workers=int(env.get("PEERSUPPORT_QUERY_WORKERS", 4)),
             body_read_seconds=float(env.get("PEERSUPPORT_BODY_SECONDS", 30.0)),
             sparql_endpoint=env.get("PEERSUPPORT_SPARQL_ENDPOINT") or None,
         )

@@ -91,7 +91,20 @@ def serialize_result(result, accept: str | None, max_rows: int) -> Reply:
     return Reply(200, media_type + charset, body, headers)
 
 
+def _die_with_parent() -> None:
+    """Linux: have the kernel kill this worker when the server process dies, even by kill -9, so
+    no worker is left running a query for nobody."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def _worker_main(connection, store_path: str, max_rows: int) -> None:
+    _die_with_parent()
     store = ox.Store.read_only(store_path)
     connection.send("ready")
     while True:
@@ -132,28 +145,43 @@ class _Worker:
 
 
 class QueryPool:
-    """A fixed number of worker processes over one read-only store."""
+    """A fixed number of worker processes over one read-only store. A query waits for an idle
+    worker up to the time limit, then has the time limit to run. A worker stopped for running
+    too long is replaced in the background, so its 503 is answered at once."""
 
-    def __init__(self, store_path: str, workers: int = 2, timeout: float = 10.0, max_rows: int = 10_000):
+    def __init__(self, store_path: str, workers: int = 4, timeout: float = 10.0, max_rows: int = 10_000):
         self.store_path, self.timeout, self.max_rows = store_path, timeout, max_rows
         self._context = multiprocessing.get_context("spawn")
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
+        self._closed = False
         for _ in range(workers):
             self._add_worker()
+        # Workers die with the thread that started them (PR_SET_PDEATHSIG), so replacements are
+        # started by one long-lived thread, never by a short-lived request thread.
+        self._to_replace: queue.Queue[_Worker | None] = queue.Queue()
+        self._replacer = threading.Thread(target=self._replace_workers, name="query-worker-replacer", daemon=True)
+        self._replacer.start()
 
     def _add_worker(self) -> None:
         worker = _Worker(self._context, self.store_path, self.max_rows)
         with self._lock:
+            if self._closed:
+                worker.stop(kill=True)
+                return
             self._all.add(worker)
         self._idle.put(worker)
 
-    def _replace(self, worker: _Worker) -> None:
-        with self._lock:
-            self._all.discard(worker)
-        worker.stop(kill=True)
-        self._add_worker()
+    def _replace_workers(self) -> None:
+        while (worker := self._to_replace.get()) is not None:
+            with self._lock:
+                self._all.discard(worker)
+            worker.stop(kill=True)
+            try:
+                self._add_worker()
+            except RuntimeError:
+                pass  # the store cannot be opened: the pool shrinks rather than the thread dying
 
     def execute(self, job: QueryJob) -> Reply:
         try:
@@ -163,17 +191,21 @@ class QueryPool:
         try:
             worker.connection.send(job)
             if not worker.connection.poll(self.timeout):
-                self._replace(worker)
+                worker.process.kill()  # stop the work now; the replacer starts a fresh worker
+                self._to_replace.put(worker)
                 return text_reply(503, f"query stopped: it ran longer than the time limit of {self.timeout:g} s")
             reply = worker.connection.recv()
         except (EOFError, OSError):
-            self._replace(worker)
+            self._to_replace.put(worker)
             return text_reply(500, "the query worker stopped unexpectedly; the query was not answered")
         self._idle.put(worker)
         return reply
 
     def close(self) -> None:
+        self._to_replace.put(None)
+        self._replacer.join(30)
         with self._lock:
+            self._closed = True
             workers, self._all = list(self._all), set()
         for worker in workers:
             worker.stop()

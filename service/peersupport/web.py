@@ -7,6 +7,7 @@ from functools import lru_cache
 from html import escape
 from pathlib import Path
 
+import anyio
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -124,17 +125,27 @@ def _report_response(report, media_type: str, lang: str) -> Response:
 
 def validate_router() -> APIRouter:
     router = APIRouter(tags=["validator"])
+    slots: list[anyio.CapacityLimiter] = []
+
+    def _validation_slots() -> anyio.CapacityLimiter:
+        """At most two validations at once (pySHACL itself runs one at a time). Made on first
+        use: a limiter belongs to the event loop that runs the service."""
+        if not slots:
+            slots.append(anyio.CapacityLimiter(2))
+        return slots[0]
 
     @router.get("/validate", response_class=HTMLResponse, summary="the validator page")
     def page():
         return _page("Validate roles", VALIDATE_BODY)
 
     @router.post("/validate", summary="validate role descriptions (Turtle, N-Triples, RDF/XML, JSON-LD or the CSV template)",
-                 description="Send a file as multipart form data (fields file or text, format, lang) or the data as the "
-                             "body with its media type. The report is negotiated: text/html, application/json or text/turtle "
-                             "(sh:ValidationReport). Nothing sent is stored.",
+                 description="Send a file as multipart form data (fields file or text, format, lang, classify) or the data as "
+                             "the body with its media type. The report is negotiated: text/html, application/json or text/turtle "
+                             "(sh:ValidationReport). classify=true also reads each role with the OWL reasoner (about a "
+                             "second more). Nothing sent is stored.",
                  openapi_extra={
-                     "parameters": [{"name": "lang", "in": "query", "required": False, "schema": {"type": "string", "enum": ["en", "fr"]}}],
+                     "parameters": [{"name": "lang", "in": "query", "required": False, "schema": {"type": "string", "enum": ["en", "fr"]}},
+                                    {"name": "classify", "in": "query", "required": False, "schema": {"type": "boolean"}}],
                      "requestBody": {"required": True, "content": {
                          "multipart/form-data": {"schema": {"type": "object", "properties": {
                              "file": {"type": "string", "format": "binary"}, "text": {"type": "string"},
@@ -151,9 +162,11 @@ def validate_router() -> APIRouter:
             return PlainTextResponse("the report is available as " + ", ".join(REPORT_TYPES), status_code=406)
         content_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
         lang = request.query_params.get("lang", "en")
+        classify = request.query_params.get("classify", "false").lower() in ("true", "1", "yes", "on")
         if content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
             form = await request.form()
             lang = str(form.get("lang") or lang)
+            classify = classify or str(form.get("classify") or "").lower() in ("true", "1", "yes", "on")
             upload, text = form.get("file"), str(form.get("text") or "")
             if upload is not None and getattr(upload, "filename", ""):
                 data, name = await upload.read(), upload.filename
@@ -173,15 +186,18 @@ def validate_router() -> APIRouter:
             data = await request.body()
         if lang not in ("en", "fr"):
             return PlainTextResponse(f"unknown language {lang!r}; use en or fr", status_code=400)
-        import anyio
-
-        # Parsing and checking both run in a worker thread: a large upload must not stall the
-        # event loop that answers everyone else.
-        try:
-            graph = await anyio.to_thread.run_sync(parse, data, fmt)
-        except InputError as error:
-            return PlainTextResponse(f"cannot read the data: {error}", status_code=400)
-        report = await anyio.to_thread.run_sync(validate_graph, graph)
+        # Validations take their turn for a few slots: waiting ones hold no thread, so they never
+        # crowd out SPARQL queries; one whose client has gone is dropped before it starts.
+        async with _validation_slots():
+            if await request.is_disconnected():
+                return PlainTextResponse("the client went away", status_code=400)
+            # Parsing and checking run in a worker thread: a large upload must not stall the
+            # event loop that answers everyone else.
+            try:
+                graph = await anyio.to_thread.run_sync(parse, data, fmt)
+            except InputError as error:
+                return PlainTextResponse(f"cannot read the data: {error}", status_code=400)
+            report = await anyio.to_thread.run_sync(validate_graph, graph, classify)
         return _report_response(report, media_type, lang)
 
     return router
@@ -198,6 +214,7 @@ matter and how to fix the data. Nothing you send is stored.</p>
 <p><label>Format <select name="format" id="format"><option value="">from the file name</option>
 <option value="turtle">Turtle</option><option value="csv">CSV template</option><option value="json-ld">JSON-LD</option>
 <option value="xml">RDF/XML</option><option value="nt">N-Triples</option></select></label>
+<label><input type="checkbox" name="classify" value="on" checked> Also read each role with the OWL reasoner (slower)</label>
 <label>Language <select name="lang"><option value="en">English</option><option value="fr">Français</option></select></label></p>
 <p><button type="submit" id="validate-button">Validate</button></p>
 </form>"""
