@@ -29,9 +29,11 @@ context: $(STAMP)
 serve: $(STAMP)
 	$(BIN)/peersupport serve --host 127.0.0.1 --port 8000
 
+# Benchmarks (not part of make test): BENCH_SIZES (1e4,1e5,1e6), BENCH_REPEAT, BENCH_CAP...; see python -m bench --help.
+# The report is printed and written to bench/results.md.
 bench: $(STAMP)
-	@echo "No benchmarks yet: see issue 6." >&2
-	@exit 1
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) build .pytest_cache

@@ -1,0 +1,123 @@
+"""SPARQL latency: the same queries through our HTTP endpoint, in-process on pyoxigraph (on the
+store generation the endpoint serves and, for context, on an in-memory store), and through
+rdflib-endpoint on rdflib's in-memory Dataset.
+
+The queries are the catalogue (``peersupport.queries.catalogue()``, parameters at their
+defaults) and one join with negation over the generated data: roles claiming peer support (a
+declared practice that is peer support or narrower) whose organisation is not user-led and that
+lack ``ps:canDecline true``.
+
+Every HTTP request is a form-encoded POST asking for SPARQL JSON results, sent one at a time on
+a kept-alive connection, timed until the whole body is read. A query is run once to warm up,
+then measured up to ``repeat`` times; its repetitions stop early once its runs used ``cap``
+seconds, and a run past ``cap`` (a client timeout, or our endpoint's 503 at its time limit)
+makes it "> cap". rdflib-endpoint is then restarted, since it goes on running the query.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from peersupport.queries import catalogue
+
+from .measure import OverCap, Timing, repeat_timed, run_child
+from .servers import REPO, RdflibServer, Server
+
+JOIN_WITH_NEGATION = """PREFIX ps: <https://w3id.org/peer-support/>
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?role ?organisation WHERE {
+  ?role org:postIn ?organisation ;
+        ps:declaredPractice ?practice .
+  ?practice skos:broader* ps:PeerSupport .
+  FILTER NOT EXISTS { ?organisation a ps:UserLedOrganisation }
+  FILTER NOT EXISTS { ?role ps:canDecline true }
+}"""
+JOIN_NAME = "join-with-negation"
+MAX_ROWS = 10_000  # our endpoint's default row cap (PEERSUPPORT_MAX_ROWS)
+
+
+def benchmark_queries() -> list[tuple[str, str]]:
+    return [(query.name, query.with_defaults()) for query in catalogue()] + [(JOIN_NAME, JOIN_WITH_NEGATION)]
+
+
+def _rows(response: httpx.Response) -> int:
+    results = json.loads(response.content)
+    return 1 if "boolean" in results else len(results["results"]["bindings"])
+
+
+def http_latency(server: Server, queries: list[tuple[str, str]], repeat: int, cap: float,
+                 skip: dict[str, str] | None = None, progress=None) -> dict[str, Timing]:
+    """{query name: Timing} for ``server``. ``skip`` maps query names to the reason they are
+    not run (they went past the cap at a smaller size) and so are "> cap" here too."""
+    skip = skip or {}
+    timings: dict[str, Timing] = {}
+    client = httpx.Client(timeout=cap + 5, trust_env=False)
+    for name, text in queries:
+        if name in skip:
+            timings[name] = Timing(over_cap=True, cap=cap, note=skip[name])
+            continue
+        rows: list = [None]
+
+        def once() -> float:
+            started = time.perf_counter()
+            try:
+                response = server.post(client, text)
+            except httpx.TimeoutException:
+                raise OverCap() from None
+            seconds = time.perf_counter() - started
+            if response.status_code == 503 or seconds > cap:
+                raise OverCap()
+            if response.status_code != 200:
+                raise RuntimeError(f"HTTP {response.status_code}: {response.text[:200]}")
+            rows[0] = _rows(response)
+            return seconds
+
+        try:
+            timing = repeat_timed(once, repeat, budget=cap, cap=cap)
+        except RuntimeError as error:
+            timing = Timing(cap=cap, note=str(error))
+        timing.rows = rows[0]
+        timings[name] = timing
+        if progress:
+            progress(f"  {server.name:16s} {name:28s} {_brief(timing)}")
+        if timing.over_cap:
+            client.close()
+            client = httpx.Client(timeout=cap + 5, trust_env=False)
+            if isinstance(server, RdflibServer):
+                server.restart()
+    client.close()
+    return timings
+
+
+def in_process_latency(queries: list[tuple[str, str]], repeat: int, cap: float, generation: Path | None = None,
+                       files: list | None = None, progress=None) -> tuple[dict[str, Timing], int]:
+    """({query name: Timing}, peak kB) of the queries run by ``bench.inprocess`` on the store
+    generation our endpoint serves, opened read-only, or (given ``files``) on an in-memory store."""
+    job = {"store": str(generation) if generation else None, "files": files, "queries": queries, "repeat": repeat,
+           "cap": cap, "max_rows": MAX_ROWS}
+    label = "in-process" if generation else "in-memory"
+    run = run_child([sys.executable, "-m", "bench.inprocess"], cwd=str(REPO),
+                    timeout=len(queries) * (cap * 2 + 10) + 600, stdin_text=json.dumps(job))
+    timings = {}
+    for line in run.lines:
+        entry = json.loads(line)
+        timings[entry["name"]] = Timing(entry["samples"], entry["over_cap"], entry["cap"], entry["note"], entry["rows"])
+        if progress:
+            progress(f"  {label:16s} {entry['name']:28s} {_brief(timings[entry['name']])}")
+    for name, _ in queries:
+        timings.setdefault(name, Timing(cap=cap, note=f"not measured (child exit {run.returncode}): {run.stderr[-200:]}"))
+    return timings, run.maxrss_kb
+
+
+def _brief(timing: Timing) -> str:
+    if timing.over_cap:
+        return f"> {timing.cap:g} s"
+    if timing.median is None:
+        return timing.note or "–"
+    return f"median {timing.median * 1000:.1f} ms, n={timing.n}, rows={timing.rows}"
