@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections import defaultdict
 from pathlib import Path
 
 import httpx
@@ -67,3 +68,43 @@ def stop(process: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+def descendants(root: int) -> list[int]:
+    """Every process below ``root``. /proc/PID/task/*/children is not always compiled in, so the
+    parent of each process is read from /proc/PID/stat."""
+    parents: dict[int, list[int]] = defaultdict(list)
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat") as stat:
+                text = stat.read()
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            continue
+        ppid = int(text[text.rindex(")") + 2:].split()[1])  # the name (in parentheses) may hold spaces
+        parents[ppid].append(int(entry.name))
+    found, todo = [], [root]
+    while todo:
+        children = parents.get(todo.pop(), [])
+        found += children
+        todo += children
+    return found
+
+
+def cmdline(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+            return cmdline.read().replace(b"\0", b" ").decode("utf-8", "replace").strip()
+    except (FileNotFoundError, ProcessLookupError, PermissionError):
+        return ""
+
+
+def survivors(children: dict[int, str], grace: float = 3.0) -> dict[int, str]:
+    """The processes of ``children`` (pid: command line) still running ``grace`` seconds on."""
+    deadline = time.monotonic() + grace
+    while True:
+        alive = {pid: cmd for pid, cmd in children.items() if cmd and cmdline(pid) == cmd}
+        if not alive or time.monotonic() > deadline:
+            return alive
+        time.sleep(0.2)

@@ -35,14 +35,14 @@ import random
 import signal
 import threading
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 import pytest
 
-from .service_fixtures import start_service, stop
+from .service_fixtures import cmdline, descendants, start_service, stop, survivors
 
 pytestmark = pytest.mark.load
 
@@ -103,46 +103,6 @@ def _rss_kb(pid: int) -> int:
     return 0
 
 
-def _descendants(root: int) -> list[int]:
-    """Every process below ``root``. /proc/PID/task/*/children is not always compiled in, so the
-    parent of each process is read from /proc/PID/stat."""
-    parents: dict[int, list[int]] = defaultdict(list)
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry.name}/stat") as stat:
-                text = stat.read()
-        except (FileNotFoundError, ProcessLookupError, PermissionError):
-            continue
-        ppid = int(text[text.rindex(")") + 2:].split()[1])  # the name (in parentheses) may hold spaces
-        parents[ppid].append(int(entry.name))
-    found, todo = [], [root]
-    while todo:
-        children = parents.get(todo.pop(), [])
-        found += children
-        todo += children
-    return found
-
-
-def _cmdline(pid: int) -> str:
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
-            return cmdline.read().replace(b"\0", b" ").decode("utf-8", "replace").strip()
-    except (FileNotFoundError, ProcessLookupError, PermissionError):
-        return ""
-
-
-def _survivors(children: dict[int, str], grace: float = 3.0) -> dict[int, str]:
-    """The processes of ``children`` (pid: command line) still running ``grace`` seconds on."""
-    deadline = time.monotonic() + grace
-    while True:
-        alive = {pid: cmd for pid, cmd in children.items() if cmd and _cmdline(pid) == cmd}
-        if not alive or time.monotonic() > deadline:
-            return alive
-        time.sleep(0.2)
-
-
 @dataclass
 class MemorySample:
     at: float
@@ -156,7 +116,7 @@ class MemorySample:
 
 
 def sample_memory(pid: int, at: float) -> MemorySample:
-    children = _descendants(pid)
+    children = descendants(pid)
     return MemorySample(at, _rss_kb(pid), sum(_rss_kb(c) for c in children), len(children))
 
 
@@ -391,12 +351,12 @@ def run(tmp_path_factory) -> Run:
         asyncio.run(run_load(base, process.pid, result))
         result.server_alive = process.poll() is None
     finally:
-        children = {pid: _cmdline(pid) for pid in _descendants(process.pid)}
+        children = {pid: cmdline(pid) for pid in descendants(process.pid)}
         began = time.perf_counter()
         stop(process)  # SIGTERM, then SIGKILL after 10 s
         result.stop_seconds, result.stop_returncode = time.perf_counter() - began, process.returncode
         reader.join(10)
-        result.left_behind = _survivors(children)
+        result.left_behind = survivors(children)
         for pid in result.left_behind:  # they are this test's: do not let them run on into the next tests
             try:
                 os.kill(pid, signal.SIGKILL)

@@ -39,6 +39,7 @@ class Settings:
     timeout: float = 10.0
     max_rows: int = 10_000
     workers: int = 4
+    in_memory: bool = True  # queries run on an in-memory copy of the store (False: on disk)
     max_body_bytes: int = 11 * 1024 * 1024
     body_read_seconds: float = 30.0
     sparql_endpoint: str | None = None
@@ -52,6 +53,7 @@ class Settings:
             timeout=float(env.get("PEERSUPPORT_QUERY_TIMEOUT", 10.0)),
             max_rows=int(env.get("PEERSUPPORT_MAX_ROWS", 10_000)),
             workers=int(env.get("PEERSUPPORT_QUERY_WORKERS", 4)),
+            in_memory=_query_store(env.get("PEERSUPPORT_QUERY_STORE", "memory")),
             body_read_seconds=float(env.get("PEERSUPPORT_BODY_SECONDS", 30.0)),
             sparql_endpoint=env.get("PEERSUPPORT_SPARQL_ENDPOINT") or None,
         )
@@ -59,6 +61,12 @@ class Settings:
             if value is not None:
                 setattr(settings, name, value)
         return settings
+
+
+def _query_store(value: str) -> bool:
+    if value not in ("memory", "disk"):
+        raise ValueError(f"PEERSUPPORT_QUERY_STORE is {value!r}: use 'memory' or 'disk'")
+    return value == "memory"
 
 
 def service_description(endpoint_url: str, graphs: list[str], media_type: str) -> bytes:
@@ -99,7 +107,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             from .query_pool import QueryPool
 
             generation = prepare_store(settings.store, settings.files)
-            state["executor"] = QueryPool(str(generation), settings.workers, settings.timeout, settings.max_rows)
+            state["executor"] = QueryPool(str(generation), settings.files, settings.workers, settings.timeout,
+                                          settings.max_rows, in_memory=settings.in_memory)
         try:
             yield
         finally:

@@ -115,7 +115,12 @@ def _cmd_serve(args) -> int:
     except ValueError as error:
         print(f"peersupport serve: {error}", file=sys.stderr)
         return 2
-    settings = Settings.from_env(store=args.store, timeout=args.timeout, sparql_endpoint=args.sparql_endpoint, files=files)
+    try:
+        settings = Settings.from_env(store=args.store, timeout=args.timeout, sparql_endpoint=args.sparql_endpoint,
+                                     files=files, in_memory=None if args.query_store is None else args.query_store == "memory")
+    except ValueError as error:
+        print(f"peersupport serve: {error}", file=sys.stderr)
+        return 2
     if not settings.sparql_endpoint:
         # Load before the server starts, so a broken file is reported plainly instead of as a failed start-up.
         from .store import LoadError, prepare_store
@@ -257,6 +262,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--store", type=Path, default=None, help="store folder (default: ./store, or PEERSUPPORT_STORE)")
     serve.add_argument("--timeout", type=float, default=None, help="query time limit in seconds (default 10)")
+    serve.add_argument("--query-store", choices=["memory", "disk"], default=None,
+                       help="answer queries from an in-memory copy of the store (default, faster) or from the store "
+                            "on disk (for data larger than memory); or PEERSUPPORT_QUERY_STORE")
     serve.add_argument("--sparql-endpoint", default=None, help="use this remote SPARQL endpoint instead of the embedded store")
     serve.add_argument("--data", type=_existing_path, action="append", metavar="PATH",
                        help="also serve this RDF file, or every RDF file in this folder, as local/… graphs (repeatable)")

@@ -184,6 +184,31 @@ def _delete_abandoned_generations(location: Path, keep: Path | None) -> list[str
     return deleted
 
 
+def load_in_memory(generation: Path, files: list[tuple[str, Path]]) -> ox.Store:
+    """An in-memory store holding what ``generation`` holds. Oxigraph answers queries several
+    times faster from memory than from RocksDB, and parsing a file is faster than reading the
+    generation back (10^6 triples: about 3 s against 10 s), so each graph is parsed from its file
+    when the file is still the one loaded (same SHA-256), and copied from the generation only
+    when the file has changed or gone since."""
+    manifest = _manifest(generation)
+    paths = dict(files)
+    store, stale = ox.Store(), []
+    for name in sorted(manifest):
+        path = paths.get(name)
+        if path is not None and path.exists() and _checksum(path) == manifest[name]["sha256"]:
+            # Store.load, not bulk_load: into memory it is faster, and it starts no thread pool
+            # (the store's owner forks query workers, and only one thread survives a fork).
+            store.load(path=str(path), format=RDF_FORMATS[path.suffix], to_graph=graph_name(name))
+        else:
+            stale.append(name)
+    if stale:
+        on_disk = ox.Store.read_only(str(generation))
+        for name in stale:
+            store.extend(on_disk.quads_for_pattern(None, None, None, graph_name(name)))
+        del on_disk
+    return store
+
+
 def _load_one_graph(store: ox.Store, name: str, path: Path) -> int:
     graph = graph_name(name)
     try:

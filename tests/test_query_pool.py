@@ -1,0 +1,153 @@
+"""The query workers: forked from a holder that keeps the store in memory (or, asked to, opening
+the store on disk), answering the same as the store itself, replaced at once when one is killed,
+and gone when the server is."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from peersupport.queries import catalogue
+from peersupport.query_pool import QueryJob, QueryPool
+from peersupport.store import graph_name, load_in_memory, prepare_store
+
+from .service_fixtures import cmdline, descendants, free_port, stop, survivors, wait_until_up
+
+JSON = "application/sparql-results+json"
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def write_triples(path: Path, count: int, tag: str) -> Path:
+    path.write_text("".join(f'<http://example.org/s{i}> <http://example.org/p> "{tag} {i}" .\n' for i in range(count)))
+    return path
+
+
+@pytest.fixture(scope="module")
+def project_store(tmp_path_factory):
+    from peersupport.store import project_files
+
+    files = project_files()
+    location = tmp_path_factory.mktemp("store")
+    return prepare_store(location, files, log=open(os.devnull, "w")), files
+
+
+def rows(body: bytes) -> list[tuple]:
+    results = json.loads(body)
+    return sorted(tuple(sorted((k, v["value"]) for k, v in binding.items())) for binding in results["results"]["bindings"])
+
+
+def test_in_memory_and_on_disk_answer_every_catalogue_query_alike(project_store):
+    generation, files = project_store
+    memory = QueryPool(str(generation), files, workers=1, timeout=30)
+    disk = QueryPool(str(generation), files, workers=1, timeout=30, in_memory=False)
+    try:
+        for query in catalogue():
+            job = QueryJob(query.with_defaults(), JSON)
+            from_memory, from_disk = memory.execute(job), disk.execute(job)
+            assert (from_memory.status, from_disk.status) == (200, 200), query.name
+            assert rows(from_memory.body) == rows(from_disk.body), query.name
+            assert rows(from_memory.body), f"{query.name} answered no rows"
+    finally:
+        memory.close()
+        disk.close()
+
+
+def test_the_in_memory_copy_holds_the_generation_even_when_a_file_changed_since(tmp_path):
+    kept, changed = write_triples(tmp_path / "kept.nt", 3, "kept"), write_triples(tmp_path / "changed.nt", 4, "old")
+    files = [("local/kept.nt", kept), ("local/changed.nt", changed)]
+    generation = prepare_store(tmp_path / "store", files, log=open(os.devnull, "w"))
+    write_triples(changed, 2, "new")  # edited after the load: the generation still holds the old triples
+    store = load_in_memory(generation, files)
+    values = {name: sorted(q.object.value for q in store.quads_for_pattern(None, None, None, graph_name(name)))
+              for name, _ in files}
+    assert values == {"local/kept.nt": ["kept 0", "kept 1", "kept 2"],
+                      "local/changed.nt": ["old 0", "old 1", "old 2", "old 3"]}
+    assert len(store) == 7
+
+
+def test_a_worker_stopped_at_the_time_limit_is_replaced_in_well_under_a_second(project_store):
+    generation, files = project_store
+    pool = QueryPool(str(generation), files, workers=1, timeout=1)
+    try:
+        started = time.monotonic()
+        assert pool.execute(QueryJob(SLOW, JSON)).status == 503
+        reply = pool.execute(QueryJob("ASK { ?s ?p ?o }", JSON))
+        assert (reply.status, json.loads(reply.body)) == (200, {"head": {}, "boolean": True})
+        # The time limit (1 s) plus a fork, not a second load of the store.
+        assert time.monotonic() - started < 1.8
+    finally:
+        pool.close()
+
+
+def test_workers_share_one_holder_and_die_with_the_server(tmp_path):
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "peersupport.cli", "serve", "--port", str(port),
+                                "--store", str(tmp_path / "store")], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/healthz", process)
+        children = {pid: cmdline(pid) for pid in descendants(process.pid)}
+        direct = [pid for pid in children if _parent(pid) == process.pid]
+        # One holder under the server (the spawn resource tracker may sit beside it); four
+        # workers under the holder.
+        holders = [pid for pid in direct if len(descendants(pid)) == 4]
+        assert len(holders) == 1, children
+        # In memory: no worker holds a file of the store open.
+        assert not any(_has_open_file_under(pid, tmp_path / "store") for pid in descendants(holders[0]))
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+        assert survivors(children) == {}
+    finally:
+        if process.poll() is None:
+            stop(process)
+
+
+def _parent(pid: int) -> int:
+    with open(f"/proc/{pid}/stat") as stat:
+        text = stat.read()
+    return int(text[text.rindex(")") + 2:].split()[1])
+
+
+def test_an_unknown_query_store_setting_stops_serve_with_a_message(tmp_path):
+    env = {**os.environ, "PEERSUPPORT_QUERY_STORE": "ram"}
+    run = subprocess.run([sys.executable, "-m", "peersupport.cli", "serve", "--port", str(free_port()),
+                          "--store", str(tmp_path / "store")], env=env, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2
+    assert run.stderr.strip() == "peersupport serve: PEERSUPPORT_QUERY_STORE is 'ram': use 'memory' or 'disk'"
+
+
+def test_the_disk_setting_is_taken_from_the_command_line(tmp_path):
+    location = tmp_path / "store"
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "peersupport.cli", "serve", "--port", str(port), "--store", str(location),
+                                "--query-store", "disk"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/healthz", process)
+        workers = [pid for pid in descendants(process.pid) if _parent(pid) != process.pid]
+        assert len(workers) == 4
+        # Each worker opened the RocksDB store itself.
+        assert all(_has_open_file_under(pid, location) for pid in workers)
+    finally:
+        stop(process)
+
+
+def _has_open_file_under(pid: int, folder: Path) -> bool:
+    fds = Path(f"/proc/{pid}/fd")
+    return any(str(folder) in os.readlink(fd) for fd in fds.iterdir() if fd.is_symlink())
+
+
+def test_pool_results_equal_the_store_queried_directly(project_store):
+    generation, files = project_store
+    pool = QueryPool(str(generation), files, workers=1)
+    try:
+        query = catalogue()[0].with_defaults()
+        direct = ox.Store.read_only(str(generation)).query(query, use_default_graph_as_union=True)
+        expected = sorted(tuple(sorted((v.value, s[v].value) for v in direct.variables if s[v] is not None)) for s in direct)
+        assert rows(pool.execute(QueryJob(query, JSON)).body) == expected
+    finally:
+        pool.close()
