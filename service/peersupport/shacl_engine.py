@@ -1,0 +1,387 @@
+"""A SHACL engine that validates a pyoxigraph store set-at-a-time: SHACL Core and SHACL-SPARQL
+constraints (``sh:sparql``, SPARQL-based constraint components), with the results pySHACL gives.
+
+pySHACL checks each constraint focus node by focus node (a SPARQL constraint is one query per
+node); here each shape's focus nodes are found with one query, a property shape's value nodes
+with one query over all its focus nodes, and each constraint is checked for all of them at once,
+in SPARQL or in Python over the fetched values. Nested shapes (``sh:node``, ``sh:or``, ...) are
+checked on the set of value nodes. Sets of nodes reach the queries through a named graph of the
+store (``SETS``), so blank nodes and literals can be focus nodes too; the data must be in the
+default graph.
+
+``ShapesGraph(graph)`` compiles a shapes graph once, raising ``Unsupported`` for anything it does
+not implement (never skipping a constraint); ``ShapesGraph.validate(store)`` returns the results.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import SH
+
+from .shacl_sparql import InvalidShapes, Unsupported, prefixes, term_text
+from . import shacl_sparql as sparql
+
+__all__ = ["ShapesGraph", "EngineResult", "Unsupported", "InvalidShapes", "to_ox", "to_rdflib", "load_graph"]
+
+SETS = ox.NamedNode("urn:x-peersupport-shacl:sets")
+_MEMBER = ox.NamedNode("urn:x-peersupport-shacl:member")
+_PAIR_THIS = ox.NamedNode("urn:x-peersupport-shacl:this")
+_PAIR_VALUE = ox.NamedNode("urn:x-peersupport-shacl:value")
+_INSTANCE = f"<{RDF.type}>/<{RDFS.subClassOf}>*"
+
+# sh: predicates a shape may carry that validate nothing, or that the constraint next to them reads
+_PASSIVE = {SH[name] for name in (
+    "name", "description", "order", "group", "defaultValue", "message", "severity", "deactivated", "path",
+    "targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf", "declare", "prefixes", "flags",
+    "ignoredProperties", "qualifiedMinCount", "qualifiedMaxCount", "qualifiedValueShapesDisjoint",
+    "parameter", "labelTemplate", "validator", "nodeValidator", "propertyValidator", "optional")}
+_COMPARISONS = {SH.minExclusive: ">", SH.minInclusive: ">=", SH.maxExclusive: "<", SH.maxInclusive: "<="}
+_SHAPE_LISTS = (SH["and"], SH["or"], SH.xone)
+_SHAPE_REFS = (SH.node, SH["not"], SH.property, SH.qualifiedValueShape)
+
+
+def to_ox(term):
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype))) if term.datatype else ox.Literal(str(term))
+
+
+def to_rdflib(term):
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language, normalize=False)
+    datatype = term.datatype.value
+    if datatype == str(XSD.string):
+        return Literal(term.value, normalize=False)
+    return Literal(term.value, datatype=URIRef(datatype), normalize=False)
+
+
+def load_graph(store: ox.Store, graph: Graph) -> dict:
+    """Add an rdflib graph's triples to the store's default graph, blank node ids kept. Returns
+    the literals Oxigraph does not keep as written (see ``written_forms``)."""
+    suspects = {}
+    quads = []
+    for s, p, o in graph:
+        obj = to_ox(o)
+        if isinstance(o, Literal) and o.datatype is not None and not _kept_as_written(o):
+            suspects[obj] = o
+        quads.append(ox.Quad(to_ox(s), to_ox(p), obj))
+    store.extend(quads)
+    originals = written_forms(suspects.values())
+    for stored, written in originals.items():
+        if (None, None, to_rdflib(stored)) in graph:
+            raise Unsupported(f"the data has both {written.n3()} and {stored}, one term in Oxigraph")
+    return originals
+
+
+_CANONICAL_INTEGER = re.compile(r"-?(0|[1-9][0-9]*)")
+
+
+def _kept_as_written(literal: Literal) -> bool:
+    """Fast path for the literals Oxigraph stores unchanged (most of them)."""
+    datatype, text = literal.datatype, str(literal)
+    return (datatype == XSD.string or (datatype == XSD.boolean and text in ("true", "false"))
+            or (datatype == XSD.integer and _CANONICAL_INTEGER.fullmatch(text) is not None)
+            or not str(datatype).startswith(str(XSD)))
+
+
+def written_forms(literals) -> dict:
+    """{stored: written} for those rdflib ``literals`` Oxigraph stores in another form: it writes
+    numbers, booleans and dates in canonical form ("01"^^xsd:integer as "1") and derived integer
+    types as xsd:integer. Two written forms of one stored term would make the data's values differ
+    from pySHACL's reading: refused as Unsupported."""
+    store, subject, originals = ox.Store(), ox.NamedNode("urn:x:s"), {}
+    literals = list(dict.fromkeys(literals))
+    store.extend(ox.Quad(subject, ox.NamedNode(f"urn:x:{i}"), to_ox(lit)) for i, lit in enumerate(literals))
+    for quad in store.quads_for_pattern(subject, None, None):
+        written = literals[int(quad.predicate.value[6:])]
+        if quad.object != to_ox(written):
+            if originals.get(quad.object, written) != written:
+                raise Unsupported(f"{written.n3()} and {originals[quad.object].n3()} are one term in Oxigraph")
+            originals[quad.object] = written
+    return originals
+
+
+def path_sparql(g: Graph, path) -> str:
+    """A SHACL path in SPARQL syntax, with full IRIs."""
+    if isinstance(path, URIRef):
+        return f"<{path}>"
+    if g.value(path, RDF.first) is not None:
+        members = list(Collection(g, path))
+        if len(members) < 2:
+            raise InvalidShapes(f"a sequence path needs two members or more: {path}")
+        return "(" + "/".join(path_sparql(g, p) for p in members) + ")"
+    for predicate, template in ((SH.inversePath, "^({})"), (SH.zeroOrMorePath, "({})*"),
+                                (SH.oneOrMorePath, "({})+"), (SH.zeroOrOnePath, "({})?")):
+        inner = g.value(path, predicate)
+        if inner is not None:
+            return template.format(path_sparql(g, inner))
+    alternatives = g.value(path, SH.alternativePath)
+    if alternatives is not None:
+        return "(" + "|".join(path_sparql(g, p) for p in Collection(g, alternatives)) + ")"
+    raise InvalidShapes(f"not a SHACL path: {path}")
+
+
+@dataclass(frozen=True)
+class EngineResult:
+    focus: object  # rdflib terms from here on
+    path: object | None
+    value: object | None
+    severity: URIRef
+    component: URIRef
+    source_shape: object
+    messages: tuple = ()
+    constraint: object | None = None
+
+
+@dataclass(eq=False)
+class Shape:
+    node: object
+    path: object | None = None
+    path_sparql: str | None = None
+    severity: URIRef = SH.Violation
+    messages: tuple = ()
+    deactivated: bool = False
+    targets: list = field(default_factory=list)  # SPARQL patterns binding ?this
+    target_nodes: list = field(default_factory=list)
+    constraints: list = field(default_factory=list)  # (checker, parameters)
+
+
+@dataclass(frozen=True)
+class _Raw:
+    focus: object  # ox terms
+    path: object | None
+    value: object | None
+    component: URIRef
+    shape: Shape
+    messages: tuple = ()
+    constraint: object | None = None
+    via: object | None = None  # for a result of a nested sh:property: the focus node it was reached from
+
+    @property
+    def origin(self):
+        """The focus node of the check that produced the result."""
+        return self.focus if self.via is None else self.via
+
+
+class ShapesGraph:
+    def __init__(self, graph: Graph):
+        from .shacl_components import compile_constraints
+
+        self.graph = graph
+        self._shapes: dict[object, Shape] = {}
+        self.target_literals = []
+        self._compile_constraints = compile_constraints
+        class_types = {RDFS.Class, OWL.Class} | set(graph.transitive_subjects(RDFS.subClassOf, RDFS.Class))
+        candidates = set(graph.subjects(RDF.type, SH.NodeShape)) | set(graph.subjects(RDF.type, SH.PropertyShape))
+        for predicate in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target):
+            candidates |= set(graph.subjects(predicate, None))
+        for predicate in _SHAPE_REFS:
+            candidates |= set(graph.objects(None, predicate))
+        for predicate in _SHAPE_LISTS:
+            for head in graph.objects(None, predicate):
+                candidates |= set(Collection(graph, head))
+        self.top = []
+        for node in sorted(candidates, key=str):
+            shape = self.shape(node)
+            implicit = isinstance(node, URIRef) and any((node, RDF.type, t) in graph for t in class_types) and (
+                (node, RDF.type, SH.NodeShape) in graph or (node, RDF.type, SH.PropertyShape) in graph)
+            if implicit:
+                shape.targets.append(f"?this {_INSTANCE} <{node}> .")
+            if shape.targets or shape.target_nodes:
+                self.top.append(shape)
+        self._refuse_cycles()
+        self.target_originals = written_forms(self.target_literals)
+        stored = {to_ox(written): stored for stored, written in self.target_originals.items()}
+        for shape in self._shapes.values():
+            shape.target_nodes = [stored.get(t, t) for t in shape.target_nodes]
+
+    def shape(self, node) -> Shape:
+        if node in self._shapes:
+            return self._shapes[node]
+        g = self.graph
+        shape = self._shapes[node] = Shape(node)
+        if g.value(node, SH.target) is not None:
+            raise Unsupported(f"sh:target (SPARQL-based or custom targets) on {node}")
+        shape.path = g.value(node, SH.path)
+        if shape.path is not None:
+            shape.path_sparql = self.path_sparql(shape.path)
+        shape.severity = g.value(node, SH.severity) or SH.Violation
+        shape.messages = tuple(g.objects(node, SH.message))
+        shape.deactivated = any(isinstance(v, Literal) and v.datatype == XSD.boolean and str(v) == "true"
+                                for v in g.objects(node, SH.deactivated))
+        shape.target_nodes = [to_ox(t) for t in g.objects(node, SH.targetNode)]
+        self.target_literals += [t for t in g.objects(node, SH.targetNode) if isinstance(t, Literal)]
+        shape.targets += [f"?this {_INSTANCE} {term_text(c)} ." for c in g.objects(node, SH.targetClass)]
+        shape.targets += [f"?this {term_text(p)} ?_s ." for p in g.objects(node, SH.targetSubjectsOf)]
+        shape.targets += [f"?_o {term_text(p)} ?this ." for p in g.objects(node, SH.targetObjectsOf)]
+        unknown = {p for p in g.predicates(node) if str(p).startswith(str(SH))} - _PASSIVE - self.known_parameters()
+        if (None, SH.sparql, node) in g:  # the shape is also a SPARQL constraint
+            unknown -= {SH.select, SH.ask}
+        if unknown:
+            raise Unsupported(f"{', '.join(sorted(g.qname(p) for p in unknown))} on shape {node}")
+        shape.constraints = self._compile_constraints(self, shape)
+        return shape
+
+    @staticmethod
+    def known_parameters() -> set:
+        from .shacl_components import CORE
+
+        return set(CORE) | {SH.sparql}
+
+    def path_sparql(self, path) -> str:
+        return path_sparql(self.graph, path)
+
+    def _refuse_cycles(self) -> None:
+        """Recursive shapes have no defined meaning in SHACL 1.0; pySHACL gives up after a depth."""
+        edges = {shape: {ref for _, parameters in shape.constraints for ref in parameters.get("shapes", ())}
+                 for shape in self._shapes.values()}
+        state: dict = {}
+
+        def visit(shape, trail):
+            if state.get(shape) == "done":
+                return
+            if state.get(shape) == "open":
+                raise Unsupported(f"recursive shapes ({' -> '.join(str(s.node) for s in trail + [shape])})")
+            state[shape] = "open"
+            for ref in edges.get(shape, ()):
+                visit(ref, trail + [shape])
+            state[shape] = "done"
+
+        for shape in list(self._shapes.values()):
+            visit(shape, [])
+
+    def validate(self, store: ox.Store, originals: dict | None = None) -> list[EngineResult]:
+        """The validation results of the store's default graph against the shapes. ``originals``:
+        the written forms of the data's literals Oxigraph changed (``load_graph`` returns them)."""
+        run = Run(self, store, {**self.target_originals, **(originals or {})})
+        try:
+            raw = []
+            for shape in self.top:
+                raw += run.check(shape, run.targets(shape))
+        finally:
+            run.close()
+        return [EngineResult(focus=run.written(r.focus), path=r.path, value=None if r.value is None else run.written(r.value),
+                             severity=r.shape.severity, component=r.component, source_shape=r.shape.node,
+                             messages=r.messages or r.shape.messages, constraint=r.constraint) for r in raw]
+
+
+class Run:
+    """One validation of one store: the node sets put into it, and the conformance already known."""
+
+    def __init__(self, shapes: ShapesGraph, store: ox.Store, originals: dict):
+        self.shapes, self.store, self.originals = shapes, store, originals
+        self._well_formed: dict = {}
+        self._sets: dict[frozenset, str] = {}
+        self._pairs: dict[frozenset, str] = {}
+        self._conforming: dict[tuple, set] = {}
+        self._counter = itertools.count()
+
+    def written(self, term):
+        """The rdflib term as the data wrote it."""
+        return self.originals.get(term) or to_rdflib(term)
+
+    def written_ox(self, term):
+        original = self.originals.get(term)
+        return term if original is None else to_ox(original)
+
+    def well_formed(self, term) -> bool:
+        """Whether a literal's lexical form is valid for its datatype, as rdflib reads it."""
+        literal = self.written(term)
+        key = (str(literal), literal.datatype)
+        if key not in self._well_formed:
+            self._well_formed[key] = literal.ill_typed is not True
+        return self._well_formed[key]
+
+    def close(self) -> None:
+        if self._sets or self._pairs:
+            self.store.remove_graph(SETS)
+
+    def query(self, text: str):
+        return self.store.query(text)
+
+    def node_set(self, nodes) -> str:
+        """A SPARQL pattern binding ?this to each of ``nodes`` (ox terms)."""
+        key = frozenset(nodes)
+        if key not in self._sets:
+            name = ox.NamedNode(f"urn:x-peersupport-shacl:set:{next(self._counter)}")
+            self.store.extend(ox.Quad(name, _MEMBER, node, SETS) for node in key)
+            self._sets[key] = f"GRAPH <{SETS.value}> {{ <{name.value}> <{_MEMBER.value}> ?this }}"
+        return self._sets[key]
+
+    def pair_set(self, pairs) -> str:
+        """A SPARQL pattern binding (?this, ?value) to each of ``pairs``."""
+        key = frozenset(pairs)
+        if key not in self._pairs:
+            name = ox.NamedNode(f"urn:x-peersupport-shacl:set:{next(self._counter)}")
+            quads = []
+            for this, value in key:
+                pair = ox.BlankNode()
+                quads += [ox.Quad(pair, _MEMBER, name, SETS), ox.Quad(pair, _PAIR_THIS, this, SETS),
+                          ox.Quad(pair, _PAIR_VALUE, value, SETS)]
+            self.store.extend(quads)
+            self._pairs[key] = (f"GRAPH <{SETS.value}> {{ ?_pair <{_MEMBER.value}> <{name.value}> ; "
+                                f"<{_PAIR_THIS.value}> ?this ; <{_PAIR_VALUE.value}> ?value }}")
+        return self._pairs[key]
+
+    def matching(self, nodes, condition: str) -> set:
+        """Those of ``nodes`` for which ``condition`` (a pattern or FILTER on ?this) holds."""
+        if not nodes:
+            return set()
+        return {s[0] for s in self.query(f"SELECT DISTINCT ?this WHERE {{ {self.node_set(nodes)} {condition} }}")}
+
+    def targets(self, shape: Shape) -> list:
+        focus = dict.fromkeys(shape.target_nodes)
+        if shape.targets:
+            union = " UNION ".join("{ " + t + " }" for t in shape.targets)
+            focus.update(dict.fromkeys(s[0] for s in self.query(f"SELECT DISTINCT ?this WHERE {{ {union} }}")))
+        return list(focus)
+
+    def values(self, shape: Shape, focus: list) -> dict:
+        """Each focus node's value nodes (a list without repeats)."""
+        values = {f: [] for f in focus}
+        if shape.path is None:
+            return {f: [f] for f in focus}
+        if focus:
+            seen = set()
+            query = f"SELECT ?this ?value WHERE {{ {self.node_set(focus)} ?this {shape.path_sparql} ?value }}"
+            for this, value in self.query(query):
+                if (this, value) not in seen:
+                    seen.add((this, value))
+                    values[this].append(value)
+        return values
+
+    def check(self, shape: Shape, focus: list) -> list[_Raw]:
+        if shape.deactivated or not focus:
+            return []
+        values = self.values(shape, focus)
+        results = []
+        for checker, parameters in shape.constraints:
+            results += checker(self, shape, parameters, focus, values)
+        return results
+
+    def conforming(self, shape: Shape, nodes) -> set:
+        """Those of ``nodes`` that conform to ``shape`` (no result of any severity)."""
+        nodes = frozenset(nodes)
+        key = (id(shape), nodes)
+        if key not in self._conforming:
+            failing = {r.origin for r in self.check(shape, list(nodes))}
+            self._conforming[key] = set(nodes) - failing
+        return self._conforming[key]
+
+
+def prefixes_of(shapes: ShapesGraph, node) -> str:
+    return prefixes(shapes.graph, node)

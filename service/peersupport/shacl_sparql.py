@@ -1,0 +1,253 @@
+"""SHACL-SPARQL for the set-at-a-time engine (``shacl_engine``): the text of SPARQL-based
+constraints and validators, rewritten so that one query checks every focus node at once.
+
+The SHACL spec pre-binds ``$this`` (and ``$value``, the parameters) for each focus node in turn.
+Here ``$this`` is instead joined, at the top of the query's WHERE group, with the set of focus
+nodes; that gives the same solutions as pre-binding wherever ``$this`` is used at the top level,
+in a top-level OPTIONAL, or inside FILTER EXISTS / NOT EXISTS (whose patterns SPARQL evaluates by
+substitution). Any other use (a nested group or UNION branch, a subquery, an aggregate) is run
+per focus node with Oxigraph's variable substitution, which is pre-binding. An ASK validator is
+rewritten as ``FILTER NOT EXISTS { its pattern }`` over the (focus node, value node) pairs.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from rdflib import OWL, BNode, Literal, URIRef
+from rdflib.namespace import SH
+
+_TOKEN = re.compile(r'''
+    (?P<comment>\#[^\n]*)
+  | (?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\'|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<var>[?$][A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)
+  | (?P<word>[A-Za-z_][A-Za-z0-9_-]*(?::[A-Za-z0-9_.-]*)?|:[A-Za-z0-9_.-]*)
+  | (?P<punct>[{}()*])
+''', re.VERBOSE | re.DOTALL)
+PRE_BOUND = ("this", "value", "currentShape", "shapesGraph")
+
+
+class InvalidShapes(ValueError):
+    """A shapes graph SHACL does not allow, e.g. a SPARQL query with MINUS (SHACL 1.1 §5.2.1)."""
+
+
+class Unsupported(Exception):
+    """Something the engine does not implement; callers fall back to pySHACL."""
+
+
+def _tokens(text: str):
+    """(kind, text, start, end) for the tokens that matter to the rewriting."""
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup
+        if kind != "comment":
+            yield kind, match.group(), match.start(), match.end()
+
+
+def term_text(term) -> str:
+    """An rdflib IRI or literal in SPARQL syntax."""
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    if isinstance(term, Literal):
+        lexical = str(term).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+        if term.language:
+            return f'"{lexical}"@{term.language}'
+        return f'"{lexical}"^^<{term.datatype}>' if term.datatype else f'"{lexical}"'
+    raise Unsupported(f"a blank node ({term}) cannot be put into a SPARQL query's text")
+
+
+def substitute(text: str, values: dict[str, str]) -> str:
+    """``text`` with the variables named in ``values`` (as $name or ?name) replaced by SPARQL text."""
+    out, last = [], 0
+    for kind, token, start, end in _tokens(text):
+        if kind == "var" and token[1:] in values:
+            out += [text[last:start], values[token[1:]]]
+            last = end
+    return "".join(out) + text[last:]
+
+
+def prefixes(shapes, constraint) -> str:
+    """The PREFIX declarations of the constraint's sh:prefixes."""
+    lines, todo, seen = [], list(shapes.objects(constraint, SH.prefixes)), set()
+    while todo:  # the declarations of the nodes named, and of the ontologies they owl:import
+        node = todo.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        todo += list(shapes.objects(node, OWL.imports))
+        for declaration in shapes.objects(node, SH.declare):
+            prefix, namespace = shapes.value(declaration, SH.prefix), shapes.value(declaration, SH.namespace)
+            if prefix is None or namespace is None:
+                raise InvalidShapes(f"sh:declare without sh:prefix and sh:namespace on {node}")
+            lines.append(f"PREFIX {prefix}: <{namespace}>")
+    return "\n".join(dict.fromkeys(lines)) + "\n"
+
+
+class Analysis:
+    """What the rewriting needs to know of a query: where its WHERE group opens, whether $this is
+    only used where a join with the focus nodes gives the pre-binding's solutions, and whether it
+    uses what SHACL forbids."""
+
+    def __init__(self, text: str, pre_bound: tuple[str, ...]):
+        self.text = text
+        self.where_open = None  # offset just after the top-level WHERE "{"
+        self.select_end = None  # offset just after SELECT [DISTINCT|REDUCED]
+        self.projects_this = False
+        self.joinable = True
+        self.uses = set()
+        tokens = list(_tokens(text))
+        stack: list[str] = []  # per open brace: "top", "optional", "exists", "other"
+        parens = 0
+        previous = ""
+        in_projection = False
+        selects = 0
+        for index, (kind, token, start, end) in enumerate(tokens):
+            upper = token.upper() if kind == "word" else token
+            if kind == "word":
+                if upper in ("MINUS", "SERVICE", "VALUES"):
+                    raise InvalidShapes(f"SHACL forbids {upper} in SPARQL-based constraints")
+                if upper == "SELECT":
+                    selects += 1
+                    if selects == 1:
+                        in_projection = True
+                        self.select_end = end
+                        if index + 1 < len(tokens) and tokens[index + 1][1].upper() in ("DISTINCT", "REDUCED"):
+                            self.select_end = tokens[index + 1][3]
+                    else:
+                        self.joinable = False
+                        self._check_subquery(tokens, index, pre_bound)
+                elif upper in ("GROUP", "HAVING", "LIMIT", "OFFSET", "ORDER"):
+                    self.joinable = False
+                elif upper == "AS" and index + 1 < len(tokens) and tokens[index + 1][0] == "var" \
+                        and tokens[index + 1][1][1:] in pre_bound:
+                    raise InvalidShapes(f"SHACL forbids binding the pre-bound variable {tokens[index + 1][1]} with AS")
+            elif kind == "var":
+                name = token[1:]
+                self.uses.add(name)
+                if in_projection and name == "this":
+                    self.projects_this = True
+                if name == "this" and stack and not self._transparent(stack):
+                    self.joinable = False
+            elif token == "*" and in_projection and previous.upper() in ("SELECT", "DISTINCT", "REDUCED"):
+                self.projects_this = True
+            elif token == "(":
+                parens += 1
+            elif token == ")":
+                parens -= 1
+            elif token == "{":
+                if not stack:
+                    in_projection = False
+                    if self.where_open is None:
+                        self.where_open = end
+                    stack.append("top")
+                else:
+                    stack.append({"OPTIONAL": "optional", "EXISTS": "exists"}.get(previous.upper(), "other"))
+            elif token == "}":
+                if stack:
+                    stack.pop()
+            previous = token
+        if self.where_open is None:
+            raise InvalidShapes("a SPARQL query without a WHERE group")
+
+    @staticmethod
+    def _transparent(stack: list[str]) -> bool:
+        if "exists" in stack:
+            return True
+        return stack == ["top"] or stack == ["top", "optional"]
+
+    @staticmethod
+    def _check_subquery(tokens, index: int, pre_bound: tuple[str, ...]) -> None:
+        """A subquery must return the pre-bound variables it could see (SHACL 1.1 §5.2.1)."""
+        projection, position = [], index + 1
+        while position < len(tokens) and tokens[position][1] != "{":
+            projection.append(tokens[position][1])
+            position += 1
+        if "*" in projection:
+            # SELECT * returns $this only if $this is in scope: used in a pattern, not only in a FILTER
+            depth, parens, braces = 0, 0, 0
+            for kind, token, _, _ in tokens[position:]:
+                if token == "{":
+                    braces += 1
+                elif token == "}":
+                    braces -= 1
+                    if braces == 0:
+                        break
+                elif token == "(":
+                    parens += 1
+                elif token == ")":
+                    parens -= 1
+                elif kind == "var" and token[1:] == "this" and parens == 0:
+                    return
+            raise InvalidShapes("a subquery with SELECT * that does not return $this")
+        if "this" in pre_bound and not any(t[1:] == "this" for t in projection if t[:1] in "?$"):
+            raise InvalidShapes("a subquery that does not return $this")
+
+
+def set_at_a_time(text: str, focus_pattern: str) -> str:
+    """The query with ``focus_pattern`` (binding ?this) joined at the top of its WHERE group and
+    ?this projected."""
+    analysis = Analysis(text, PRE_BOUND)
+    where = analysis.where_open
+    rewritten = text[:where] + " " + focus_pattern + " " + text[where:]
+    if not analysis.projects_this and analysis.select_end is not None:
+        rewritten = rewritten[:analysis.select_end] + " ?this " + rewritten[analysis.select_end:]
+    return rewritten
+
+
+_BOUND = re.compile(r"\bBOUND\s*\(\s*[?$]([A-Za-z0-9_]+)\s*\)", re.IGNORECASE)
+
+
+def prebind(text: str, name: str, value: str) -> str:
+    """The query with the variable ``name`` replaced by the SPARQL text ``value`` everywhere (the
+    spec's pre-binding for one focus node); dropped from SELECT clauses, where a constant cannot be."""
+    text = _BOUND.sub(lambda m: "(true)" if m.group(1) == name else m.group(0), text)
+    out, last, parens, in_projection, kept, fresh = [], 0, 0, False, 0, itertools.count()
+    for kind, token, start, end in _tokens(text):
+        upper = token.upper()
+        if kind == "word" and upper == "SELECT":
+            in_projection, kept = True, 0
+            continue
+        if in_projection and parens == 0 and (token == "{" or upper in ("WHERE", "FROM")):
+            if kept == 0:
+                out += [text[last:start], f" (1 AS ?_one{next(fresh)}) "]
+                last = start
+            in_projection = False
+        if token == "(":
+            parens += 1
+        elif token == ")":
+            parens -= 1
+        if kind == "var" and token[1:] == name:
+            out += [text[last:start], "" if in_projection and parens == 0 else value]
+            last = end
+        elif in_projection and parens <= 1 and upper not in ("DISTINCT", "REDUCED"):
+            kept += 1
+    return "".join(out) + text[last:]
+
+
+def ask_as_select(text: str, pairs_pattern: str) -> str:
+    """An ASK validator as a SELECT of the (?this, ?value) pairs for which it is false."""
+    analysis = Analysis(text, PRE_BOUND)
+    start = analysis.where_open - 1
+    depth = 0
+    for kind, token, offset, end in _tokens(text[start:]):
+        if token == "{":
+            depth += 1
+        elif token == "}":
+            depth -= 1
+            if depth == 0:
+                group = text[start:start + end]
+                break
+    else:
+        raise InvalidShapes("an ASK query whose WHERE group does not close")
+    prologue = re.sub(r"(?is)\bASK\b.*", "", text[:start])
+    return f"{prologue} SELECT ?this ?value WHERE {{ {pairs_pattern} FILTER NOT EXISTS {group} }}"
+
+
+def fill_message(template: str, bindings: dict[str, str]) -> str:
+    """``{$var}`` and ``{?var}`` in a message replaced by the solution's values."""
+    return re.sub(r"\{[?$]([A-Za-z0-9_]+)\}", lambda m: bindings.get(m.group(1), m.group(0)), template)
+
+
+def is_blank(term) -> bool:
+    return isinstance(term, BNode)
