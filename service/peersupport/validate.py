@@ -1,11 +1,12 @@
 """SHACL validation of organisations' role descriptions, with the OWL reading of each role.
 
 The shapes and the vocabulary are parsed once per process and shared by every call; each call
-validates its own in-memory copy of the data merged with the vocabulary (the practice-type
-hierarchy and the classes the shapes rely on). Calls from several threads are serialised around
-pySHACL, which is not safe to run concurrently. Nothing
-uploaded is stored. ``conforms`` is false only when there is a violation: warnings and infos are
-advice, not failure.
+validates its own in-memory Oxigraph store holding the data and the vocabulary (the practice-type
+hierarchy and the classes the shapes rely on) with ``shacl_engine``, which checks each shape for
+all focus nodes at once and gives pySHACL's results. Should the engine not support a shapes graph
+or some data (``shacl_engine.Unsupported``), pySHACL validates instead, with calls from several
+threads serialised around it, as it is not safe to run concurrently. Nothing uploaded is stored.
+``conforms`` is false only when there is a violation: warnings and infos are advice, not failure.
 """
 
 from __future__ import annotations
@@ -14,12 +15,14 @@ import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import pyoxigraph as ox
 import pyshacl
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import SH
 from rdflib.plugins.sparql.processor import prepareQuery
 
+from . import shacl_engine
 from .inputs import parse
 from .resources import data_dir
 from .vocab import ORG, PS, bind_prefixes, load_ontology
@@ -59,6 +62,35 @@ def _shapes_and_vocabulary() -> tuple[Graph, Graph]:
 
 def shapes_graph() -> Graph:
     return _shapes_and_vocabulary()[0]
+
+
+@dataclass(frozen=True)
+class _Engine:
+    shapes: shacl_engine.ShapesGraph | None  # None: the engine does not support the shapes
+    unsupported: str | None
+    vocabulary: tuple  # the vocabulary's quads, converted once
+    vocabulary_originals: dict
+
+
+@lru_cache(maxsize=1)
+def _engine() -> _Engine:
+    shapes, vocabulary = _shapes_and_vocabulary()
+    with _load_lock:
+        store = ox.Store()
+        originals = shacl_engine.load_graph(store, vocabulary)
+        quads = tuple(store)
+        try:
+            return _Engine(shacl_engine.ShapesGraph(shapes), None, quads, originals)
+        except shacl_engine.Unsupported as error:
+            return _Engine(None, str(error), quads, originals)
+
+
+def new_store() -> tuple[ox.Store, dict]:
+    """A store holding the vocabulary, and the written forms of its literals (for ``validate_store``)."""
+    engine = _engine()
+    store = ox.Store()
+    store.extend(engine.vocabulary)
+    return store, dict(engine.vocabulary_originals)
 
 
 def path_text(graph: Graph, path) -> str:
@@ -119,10 +151,42 @@ class Report:
         return str(label) if label is not None else str(node)
 
 
+def _shape_messages(shapes: Graph, shape) -> dict[str, str]:
+    return {m.language: str(m) for m in shapes.objects(shape, SH.message) if isinstance(m, Literal) and m.language}
+
+
+def _sort(results: list[Result]) -> list[Result]:
+    results.sort(key=lambda r: (str(r.focus), SEVERITY_ORDER.get(r.severity, 9), str(r.path), str(r.component)))
+    return results
+
+
+def _engine_results(shapes: Graph, results) -> list[Result]:
+    return _sort([Result(
+        focus=r.focus,
+        path=r.path,
+        path_label=path_text(shapes, r.path) if r.path is not None else "",
+        value=r.value,
+        severity=r.severity,
+        component=r.component,
+        source_shape=r.source_shape,
+        messages=_shape_messages(shapes, r.source_shape) or {"en": str(m) for m in r.messages},
+    ) for r in results])
+
+
+def validate_store(store: ox.Store, originals: dict | None = None) -> list[Result]:
+    """The results for the data in ``store``'s default graph, which must hold the vocabulary too
+    (``new_store``); ``originals``: the written forms of literals ``shacl_engine.load_graph``
+    returned. Raises ``shacl_engine.Unsupported`` when the engine cannot validate it."""
+    engine = _engine()
+    if engine.shapes is None:
+        raise shacl_engine.Unsupported(engine.unsupported)
+    return _engine_results(engine.shapes.graph, engine.shapes.validate(store, originals))
+
+
 def _messages(shapes: Graph, results_graph: Graph, node, shape) -> dict[str, str]:
     """The result's messages by language. They are read from the shape itself: pySHACL drops the
     language tags of SPARQL-based constraints' messages."""
-    messages = {m.language: str(m) for m in shapes.objects(shape, SH.message) if isinstance(m, Literal) and m.language}
+    messages = _shape_messages(shapes, shape)
     if not messages:
         messages = {"en": str(m) for m in results_graph.objects(node, SH.resultMessage)}
     return messages
@@ -145,23 +209,34 @@ def _results(shapes: Graph, results_graph: Graph) -> list[Result]:
             source_shape=shape,
             messages=messages,
         ))
-    results.sort(key=lambda r: (str(r.focus), SEVERITY_ORDER.get(r.severity, 9), str(r.path), str(r.component)))
-    return results
+    return _sort(results)
 
 
 def validate_graph(data: Graph, classify: bool = True) -> Report:
     """Validate the role descriptions in ``data`` against the shapes; read each role with HermiT
     when ``classify`` is true and Java is present."""
     shapes, vocabulary = _shapes_and_vocabulary()
+    try:
+        store, originals = new_store()
+        originals.update(shacl_engine.load_graph(store, data))
+        results = validate_store(store, originals)
+    except shacl_engine.Unsupported:
+        results = validate_with_pyshacl(data)
+    report = Report(data=data, results=results)
+    if classify:
+        _add_readings(report, vocabulary)
+    return report
+
+
+def validate_with_pyshacl(data: Graph) -> list[Result]:
+    """The results by pySHACL (the fallback), on the data merged with the vocabulary."""
+    shapes, vocabulary = _shapes_and_vocabulary()
     merged = _PreparedQueryGraph()
     merged += vocabulary
     merged += data
     with _validation_lock:
         _, results_graph, _ = pyshacl.validate(merged, shacl_graph=shapes, inference="none", advanced=False)
-    report = Report(data=data, results=_results(shapes, results_graph))
-    if classify:
-        _add_readings(report, vocabulary)
-    return report
+    return _results(shapes, results_graph)
 
 
 def _add_readings(report: Report, vocabulary: Graph) -> None:
