@@ -1,11 +1,12 @@
 """The in-process side of the SPARQL latency comparison, run as a child process so that its
 peak memory is its own: ``python -m bench.inprocess`` reads one JSON object from stdin
-(``store``: the store generation our service serves, opened read-only, or ``files``: ``[graph
-name, path]`` pairs to ``bulk_load`` into an in-memory ``Store``; ``queries``: ``[name, text]``
-pairs; ``repeat``, ``cap``, ``max_rows``) and prints one JSON line per query.
+(``files``: ``[graph name, path]`` pairs to load into an in-memory ``Store``, or ``store``: the
+store generation on disk, opened read-only; ``queries``: ``[name, text]`` pairs; ``repeat``,
+``cap``, ``max_rows``) and prints one JSON line per query.
 
-The served generation is what the comparison with HTTP is about; the in-memory store shows, for
-context, what the on-disk storage costs the same engine.
+The in-memory store is what the comparison with HTTP is about: our query workers answer from one
+(``peersupport.store.load_in_memory``); the generation on disk shows, for context, what RocksDB
+storage costs the same engine.
 
 Each run is ``Store.query(text, use_default_graph_as_union=True)`` and reading the solutions,
 every term of at most ``max_rows`` rows (the row cap our endpoint applies), so both sides do the
@@ -53,7 +54,7 @@ def main() -> int:
 
         store = ox.Store()
         for name, path in job["files"]:
-            store.bulk_load(path=path, format=RDF_FORMATS["." + path.rsplit(".", 1)[1]], to_graph=graph_name(name))
+            store.load(path=path, format=RDF_FORMATS["." + path.rsplit(".", 1)[1]], to_graph=graph_name(name))
     for name, text in job["queries"]:
         rows: list = [None]
         timing = repeat_timed(lambda: run_once(store, text, job["max_rows"], job["cap"], rows),

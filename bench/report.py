@@ -33,8 +33,8 @@ class SizeResult:
     oxigraph_load_seconds: float | None = None
     rdflib_load_seconds: float | None = None
     http: dict = field(default_factory=dict)
-    inproc: dict = field(default_factory=dict)  # on the served store generation, read-only
-    inmemory: dict = field(default_factory=dict)  # on an in-memory store (context)
+    inproc: dict = field(default_factory=dict)  # on an in-memory store, as our query workers hold it
+    ondisk: dict = field(default_factory=dict)  # on the store generation on disk, read-only (context)
     rdflib: dict = field(default_factory=dict)
     throughput: dict = field(default_factory=dict)  # (server name, clients) -> Throughput
     validation: dict = field(default_factory=dict)  # engine -> (Timing, peak kB, info)
@@ -184,7 +184,7 @@ def _latency(size: SizeResult) -> str:
     rows = []
     for name in size.http or size.rdflib or size.inproc:
         http, inproc, rdflib = size.http.get(name), size.inproc.get(name), size.rdflib.get(name)
-        inmemory = size.inmemory.get(name)
+        ondisk = size.ondisk.get(name)
         overhead, _ = _ratio(http, inproc)
         speedup, bound = _ratio(rdflib, http)
         counts = [t.rows for t in (http, inproc, rdflib) if t is not None and t.rows is not None]
@@ -195,10 +195,10 @@ def _latency(size: SizeResult) -> str:
             rows_text = f"10,000 (of {max(counts):,})"
         runs = "/".join(str(t.n) if t is not None else "–" for t in (http, inproc, rdflib))
         rows.append([name, rows_text, fmt_timing(http), fmt_timing(http, "p95"), fmt_timing(inproc),
-                     fmt_timing(inproc, "p95"), fmt_timing(inmemory), fmt_timing(rdflib), fmt_timing(rdflib, "p95"),
+                     fmt_timing(inproc, "p95"), fmt_timing(ondisk), fmt_timing(rdflib), fmt_timing(rdflib, "p95"),
                      fmt_ratio(overhead), fmt_ratio(speedup, bound), runs])
-    header = ["query", "rows", "ours HTTP median", "p95", "in-process (served store) median", "p95",
-              "in-memory Store median (context)", "rdflib-endpoint median", "p95", "overhead HTTP / in-process",
+    header = ["query", "rows", "ours HTTP median", "p95", "in-process (in-memory Store) median", "p95",
+              "on-disk Store median (context)", "rdflib-endpoint median", "p95", "overhead HTTP / in-process",
               "speed-up rdflib-endpoint / ours", "runs (ours/in-proc/rdflib)"]
     notes = sorted({f"{name}: {t.note}" for name, t in size.rdflib.items() if t.note}
                    | {f"{name} (ours): {t.note}" for name, t in size.http.items() if t.note})
@@ -301,7 +301,7 @@ def _one_org(results: Results) -> str:
 
 
 def _memory(results: Results) -> str:
-    columns = ["our server", "Oxigraph server", "rdflib-endpoint", "in-process child", "in-memory child",
+    columns = ["our server", "Oxigraph server", "rdflib-endpoint", "in-process child", "on-disk child",
                "prepare_store child",
                "bulk_load child", "validation ours child", "validation plain child"]
     rows = [[size.dataset.label] + [mb(size.memory.get(column)) for column in columns] for size in results.sizes]
@@ -309,7 +309,7 @@ def _memory(results: Results) -> str:
     for size in results.sizes:
         notes.update(size.memory_notes)
     how = [f"- {name}: {note}" for name, note in notes.items() if note]
-    how += ["- in-process, in-memory, load and validation children: ru_maxrss of the child process (os.wait4), "
+    how += ["- in-process, on-disk, load and validation children: ru_maxrss of the child process (os.wait4), "
             "which includes the interpreter and imported libraries",
             f"- one organisation's validation (library, child process): {mb(results.one_org_peak)}"]
     return _table(["size"] + columns, rows) + "\n\n" + "\n".join(how)
@@ -429,9 +429,9 @@ so slow baselines have fewer runs (the "runs" column). "> cap" means a run went 
 (client timeout, or our endpoint's 503 at its time limit, set to the cap); a ratio against it is a
 lower bound ("> N×"). Our endpoint answers at most 10,000 rows (its default row cap), and the
 in-process runs read the same 10,000 at most; rdflib-endpoint and Oxigraph server send every row.
-"In-process" is pyoxigraph on the very store generation our endpoint serves (on disk, opened
-read-only, as its query workers open it); "in-memory Store" is pyoxigraph on an in-memory store
-bulk-loaded with the same files, shown only to separate storage cost from HTTP cost.
+"In-process" is pyoxigraph on an in-memory store loaded with the same files, the kind of store our
+query workers answer from; "on-disk Store" is pyoxigraph on the store generation on disk (RocksDB,
+opened read-only, as the workers open it with --query-store disk), shown only for context.
 HTTP requests are form POSTs asking for SPARQL JSON, one at a time on a kept-alive connection;
 the client shares the machine's cores with the servers."""
 

@@ -1,6 +1,6 @@
-"""SPARQL latency: the same queries through our HTTP endpoint, in-process on pyoxigraph (on the
-store generation the endpoint serves and, for context, on an in-memory store), and through
-rdflib-endpoint on rdflib's in-memory Dataset.
+"""SPARQL latency: the same queries through our HTTP endpoint, in-process on pyoxigraph (on an
+in-memory store, as our query workers hold it, and, for context, on the store generation on
+disk), and through rdflib-endpoint on rdflib's in-memory Dataset.
 
 The queries are the catalogue (``peersupport.queries.catalogue()``, parameters at their
 defaults) and one join with negation over the generated data: roles claiming peer support (a
@@ -97,11 +97,12 @@ def http_latency(server: Server, queries: list[tuple[str, str]], repeat: int, ca
 
 def in_process_latency(queries: list[tuple[str, str]], repeat: int, cap: float, generation: Path | None = None,
                        files: list | None = None, progress=None) -> tuple[dict[str, Timing], int]:
-    """({query name: Timing}, peak kB) of the queries run by ``bench.inprocess`` on the store
-    generation our endpoint serves, opened read-only, or (given ``files``) on an in-memory store."""
+    """({query name: Timing}, peak kB) of the queries run by ``bench.inprocess`` on an in-memory
+    store loaded from ``files`` (as our query workers hold it), or on the store generation on disk,
+    opened read-only."""
     job = {"store": str(generation) if generation else None, "files": files, "queries": queries, "repeat": repeat,
            "cap": cap, "max_rows": MAX_ROWS}
-    label = "in-process" if generation else "in-memory"
+    label = "on-disk" if generation else "in-process"
     run = run_child([sys.executable, "-m", "bench.inprocess"], cwd=str(REPO),
                     timeout=len(queries) * (cap * 2 + 10) + 600, stdin_text=json.dumps(job))
     timings = {}

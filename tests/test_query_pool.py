@@ -151,3 +151,77 @@ def test_pool_results_equal_the_store_queried_directly(project_store):
         assert rows(pool.execute(QueryJob(query, JSON)).body) == expected
     finally:
         pool.close()
+
+
+@pytest.mark.parametrize("text, limited", [
+    ("SELECT * { ?s ?p ?o }", "SELECT * { ?s ?p ?o }\nLIMIT 11\n"),
+    ("SELECT * { ?s ?p ?o } # the end", "SELECT * { ?s ?p ?o } # the end\nLIMIT 11\n"),
+    ("PREFIX a: <http://a/> BASE <http://b/> SELECT * WHERE { ?s a:p ?o } LIMIT 5", "PREFIX a: <http://a/> BASE <http://b/> SELECT * WHERE { ?s a:p ?o } LIMIT 5"),
+    ("SELECT * { ?s ?p ?o } ORDER BY ?s LIMIT 500 OFFSET 3", "SELECT * { ?s ?p ?o } ORDER BY ?s LIMIT 11 OFFSET 3"),
+    ("SELECT * { { SELECT * { ?s ?p ?o } LIMIT 99 } } OFFSET 2", "SELECT * { { SELECT * { ?s ?p ?o } LIMIT 99 } } OFFSET 2\nLIMIT 11\n"),
+    ("SELECT * { ?s ?p ?o } VALUES ?s { <http://a/> }", "SELECT * { ?s ?p ?o } LIMIT 11\nVALUES ?s { <http://a/> }"),
+    ('SELECT * { ?s ?p "LIMIT 3 }" }', 'SELECT * { ?s ?p "LIMIT 3 }" }\nLIMIT 11\n'),
+    ("ASK { ?s ?p ?o }", None),
+    ("CONSTRUCT WHERE { ?s ?p ?o }", None),
+    ("SELECT * { ?s ?p ?o", None),
+])
+def test_select_queries_are_limited_to_one_row_past_the_cap(text, limited):
+    from peersupport.sparql_text import with_row_limit
+
+    assert with_row_limit(text, 11) == limited
+
+
+@pytest.fixture(scope="module")
+def five_subjects():
+    store = ox.Store()
+    for i in range(5):
+        store.add(ox.Quad(ox.NamedNode(f"http://example.org/s{i}"), ox.NamedNode("http://example.org/p"), ox.Literal(f"v{i}"),
+                          ox.NamedNode("http://example.org/g")))
+    return store
+
+
+ROWS_IN = {
+    "application/sparql-results+json": lambda body: len(json.loads(body)["results"]["bindings"]),
+    "application/sparql-results+xml": lambda body: body.count(b"<result>"),
+    "text/csv": lambda body: len(body.splitlines()) - 1,
+    "text/tab-separated-values": lambda body: len(body.splitlines()) - 1,
+}
+
+
+@pytest.mark.parametrize("accept", ROWS_IN)
+@pytest.mark.parametrize("query, max_rows, rows, capped", [
+    ("SELECT ?s ?o WHERE { ?s ?p ?o } ORDER BY ?s", 3, 3, True),
+    ("SELECT ?s ?o WHERE { ?s ?p ?o } ORDER BY ?s", 5, 5, False),
+    ("SELECT ?s ?o WHERE { ?s ?p ?o } ORDER BY ?s LIMIT 2", 3, 2, False),
+    # rows binding nothing, written "{}" in JSON
+    ("SELECT ?x WHERE { ?s ?p ?o OPTIONAL { ?s <http://example.org/q> ?x } }", 3, 3, True),
+    ("SELECT ?x WHERE { ?s ?p ?o OPTIONAL { ?s <http://example.org/q> ?x } }", 5, 5, False),
+    ("SELECT ?s WHERE { ?s ?p ?o FILTER (false) }", 3, 0, False),
+])
+def test_the_row_cap_in_every_format(five_subjects, accept, query, max_rows, rows, capped):
+    from peersupport.query_pool import run_query
+
+    reply = run_query(five_subjects, QueryJob(query, accept), max_rows)
+    assert reply.status == 200
+    assert reply.media_type.startswith(accept)
+    assert ROWS_IN[accept](reply.body) == rows
+    assert reply.headers == ({"X-SPARQL-MaxRows": str(max_rows)} if capped else {})
+
+
+def test_capped_json_is_the_first_rows_in_order(five_subjects):
+    from peersupport.query_pool import run_query
+
+    reply = run_query(five_subjects, QueryJob("SELECT ?s ?o WHERE { ?s ?p ?o } ORDER BY DESC(?s)", JSON), 2)
+    assert json.loads(reply.body) == {"head": {"vars": ["s", "o"]}, "results": {"bindings": [
+        {"s": {"type": "uri", "value": "http://example.org/s4"}, "o": {"type": "literal", "value": "v4"}},
+        {"s": {"type": "uri", "value": "http://example.org/s3"}, "o": {"type": "literal", "value": "v3"}}]}}
+
+
+def test_a_syntax_error_is_reported_on_the_text_as_sent(five_subjects):
+    from peersupport.query_pool import run_query
+
+    text = "SELECT * WHERE { ?s ?p }"
+    with pytest.raises(SyntaxError) as direct:
+        five_subjects.query(text)
+    reply = run_query(five_subjects, QueryJob(text, JSON), 3)
+    assert (reply.status, reply.body.decode()) == (400, f"SPARQL syntax error: {direct.value}\n")

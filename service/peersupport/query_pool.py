@@ -30,8 +30,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .negotiation import negotiate
-from .results import GRAPH_TYPES, SELECT_TYPES, ask_bytes, collect_rows, graph_bytes, select_bytes
-from .sparql_text import names_dataset
+from .results import (GRAPH_TYPES, SELECT_TYPES, ask_bytes, collect_rows, graph_bytes, limited_select_bytes, select_bytes,
+                      written_by_oxigraph)
+from .sparql_text import names_dataset, with_row_limit
 from .store import load_in_memory
 
 
@@ -56,7 +57,8 @@ def text_reply(status: int, message: str) -> Reply:
 
 
 def run_query(store: ox.Store, job: QueryJob, max_rows: int) -> Reply:
-    """Run one query on ``store`` and serialise its results as ``job.accept`` prefers."""
+    """Run one query on ``store`` and serialise its results as ``job.accept`` prefers. A SELECT
+    query is run limited to one row past the cap, so the work stops there."""
     options = {}
     if job.default_graphs:
         options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
@@ -67,13 +69,24 @@ def run_query(store: ox.Store, job: QueryJob, max_rows: int) -> Reply:
         options["use_default_graph_as_union"] = True
     if job.named_graphs:
         options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
+    limited = with_row_limit(job.query, max_rows + 1)
     try:
-        result = store.query(job.query, **options)
+        try:
+            result = store.query(limited or job.query, **options)
+        except SyntaxError:
+            if limited is None:
+                raise
+            limited, result = None, store.query(job.query, **options)  # the user's own text, for its own error
     except SyntaxError as error:
         return text_reply(400, f"SPARQL syntax error: {error}")
     except ValueError as error:
         return text_reply(400, f"invalid request: {error}")
     try:
+        if limited is not None and isinstance(result, ox.QuerySolutions):
+            media_type = negotiate(job.accept, SELECT_TYPES)
+            if media_type is not None and written_by_oxigraph(media_type):
+                body, truncated = limited_select_bytes(result, media_type, max_rows)
+                return Reply(200, media_type + "; charset=utf-8", body, {"X-SPARQL-MaxRows": str(max_rows)} if truncated else {})
         return serialize_result(result, job.accept, max_rows)
     except OSError as error:
         return text_reply(500, f"the query failed while reading the store: {error}")

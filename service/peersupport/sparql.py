@@ -158,11 +158,16 @@ def sparql_router(get_executor: Callable[[], Executor], describe: Callable[[str]
                 if media_type is None:
                     raise ProtocolError(406, "the service description is available as text/turtle or application/ld+json")
                 return Response(describe(media_type), media_type=media_type, headers={"Vary": "Accept"})
-            # Reading a large query text takes time: off the event loop, so others are answered.
-            job = await anyio.to_thread.run_sync(_checked_job, query, params, request.headers.get("accept"), known_graphs)
+            accept = request.headers.get("accept")
+
+            def check_and_run() -> Reply:
+                return get_executor().execute(_checked_job(query, params, accept, known_graphs))
+
+            # Reading a large query text takes time too: both off the event loop, in one hop.
+            reply = await anyio.to_thread.run_sync(check_and_run)
         except ProtocolError as error:
             return to_response(text_reply(error.status, str(error)))
-        return await answer(get_executor(), job)
+        return to_response(reply)
 
     description = ("SPARQL 1.1 Protocol: GET ?query=, POST form-encoded or application/sparql-query. "
                    "Read-only; SERVICE and updates are refused.")

@@ -94,3 +94,52 @@ def dataset_iris(text: str) -> list[str]:
         elif kind == "word" and value.upper() == "FROM":
             state = "graph"
     return found
+
+
+def with_row_limit(text: str, limit: int) -> str | None:
+    """The SELECT query ``text`` answering at most ``limit`` rows: its own top-level ``LIMIT``
+    lowered to ``limit``, or ``LIMIT limit`` added after its solution modifiers (before a trailing
+    ``VALUES`` block). None when the text is not a SELECT query or its shape is not recognised;
+    the caller then caps the rows itself. The first ``limit`` rows are unchanged: ``LIMIT``
+    applies after ``ORDER BY`` and ``OFFSET``."""
+    significant = [m for m in _TOKEN.finditer(text) if m.lastgroup != "comment" and not m.group().isspace()]
+    index = 0
+    while index < len(significant) and significant[index].group().upper() in ("BASE", "PREFIX"):
+        index += 3 if significant[index].group().upper() == "PREFIX" else 2
+    if index >= len(significant) or significant[index].group().upper() != "SELECT":
+        return None
+    braces = parentheses = 0
+    group_closed = False
+    limit_at = values_at = None
+    for position in range(index + 1, len(significant)):
+        token = significant[position]
+        value = token.group()
+        if value == "{":
+            braces += 1
+        elif value == "}":
+            braces -= 1
+            group_closed = group_closed or braces == 0
+        elif value == "(":
+            parentheses += 1
+        elif value == ")":
+            parentheses -= 1
+        elif group_closed and braces == 0 and parentheses == 0 and token.lastgroup == "word":
+            if value.upper() == "LIMIT":
+                limit_at = position
+            elif value.upper() == "VALUES" and values_at is None:
+                values_at = position
+    if not group_closed or braces != 0:
+        return None
+    if limit_at is not None:
+        digits = significant[limit_at + 1:]
+        end = 0
+        while end < len(digits) and digits[end].group().isdigit() and (end == 0 or digits[end].start() == digits[end - 1].end()):
+            end += 1
+        if end == 0:
+            return None
+        start, stop = digits[0].start(), digits[end - 1].end()
+        return f"{text[:start]}{min(int(text[start:stop]), limit)}{text[stop:]}"
+    if values_at is not None:
+        at = significant[values_at].start()
+        return f"{text[:at]}LIMIT {limit}\n{text[at:]}"
+    return f"{text}\nLIMIT {limit}\n"  # on a line of its own: the text may end in a comment
