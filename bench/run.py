@@ -118,6 +118,8 @@ def run_size(args, dataset: bench_data.Dataset, work: Path, results: report.Resu
                 with results.phase(dataset.label, "latency: ours HTTP"):
                     log(f"[{dataset.label}] SPARQL latency: our endpoint over HTTP")
                     size.http = sparql.http_latency(ours, queries, args.repeat, args.cap, progress=log)
+                    log(f"[{dataset.label}] SPARQL latency: our endpoint over HTTP, the same text repeated (result cache)")
+                    size.cached = sparql.http_latency(ours, queries, args.repeat, args.cap, progress=log, cached=True)
                 if not results.one_org_http:
                     with results.phase(dataset.label, "upload: POST /validate"):
                         for classify in (False, True):

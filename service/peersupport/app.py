@@ -40,6 +40,7 @@ class Settings:
     max_rows: int = 10_000
     workers: int = 4
     in_memory: bool = True  # queries run on an in-memory copy of the store (False: on disk)
+    result_cache_bytes: int = 64 * 1024 * 1024  # answers kept for repeated queries (0: none)
     max_body_bytes: int = 11 * 1024 * 1024
     body_read_seconds: float = 30.0
     sparql_endpoint: str | None = None
@@ -54,6 +55,7 @@ class Settings:
             max_rows=int(env.get("PEERSUPPORT_MAX_ROWS", 10_000)),
             workers=int(env.get("PEERSUPPORT_QUERY_WORKERS", 4)),
             in_memory=_query_store(env.get("PEERSUPPORT_QUERY_STORE", "memory")),
+            result_cache_bytes=int(float(env.get("PEERSUPPORT_RESULT_CACHE_MB", 64)) * 1024 * 1024),
             body_read_seconds=float(env.get("PEERSUPPORT_BODY_SECONDS", 30.0)),
             sparql_endpoint=env.get("PEERSUPPORT_SPARQL_ENDPOINT") or None,
         )
@@ -105,10 +107,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             state["executor"] = RemoteEndpoint(settings.sparql_endpoint, settings.timeout, settings.max_rows)
         else:
             from .query_pool import QueryPool
+            from .result_cache import CachedExecutor
 
             generation = prepare_store(settings.store, settings.files)
-            state["executor"] = QueryPool(str(generation), settings.files, settings.workers, settings.timeout,
-                                          settings.max_rows, in_memory=settings.in_memory)
+            pool = QueryPool(str(generation), settings.files, settings.workers, settings.timeout, settings.max_rows,
+                             in_memory=settings.in_memory)
+            state["executor"] = CachedExecutor(pool, settings.result_cache_bytes) if settings.result_cache_bytes else pool
         try:
             yield
         finally:

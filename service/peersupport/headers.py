@@ -49,7 +49,7 @@ class SecurityHeaders:
                 headers.setdefault("Referrer-Policy", "no-referrer")
                 if cors:
                     headers["Access-Control-Allow-Origin"] = "*"
-                    headers["Access-Control-Expose-Headers"] = "X-SPARQL-MaxRows"
+                    headers["Access-Control-Expose-Headers"] = "X-SPARQL-MaxRows, X-Cache"
                 if headers.get("content-type", "").startswith("text/html"):
                     headers.setdefault("Content-Security-Policy", content_security_policy())
             await send(message)

@@ -1,0 +1,80 @@
+"""The result cache: a repeated query is answered from memory with the same bytes, failures are
+not kept, the byte budget holds, and the cache can be turned off."""
+
+import httpx
+import pytest
+
+from peersupport.query_pool import QueryJob, Reply, text_reply
+from peersupport.result_cache import CachedExecutor
+
+from .service_fixtures import start_service, stop
+
+JSON = "application/sparql-results+json"
+
+
+class CountingExecutor:
+    """Answers ``size`` bytes for a query, 400 for the text "bad", and counts the jobs it ran."""
+
+    def __init__(self, size: int = 10):
+        self.size, self.ran = size, []
+
+    def execute(self, job: QueryJob) -> Reply:
+        self.ran.append(job.query)
+        if job.query == "bad":
+            return text_reply(400, "bad query")
+        return Reply(200, JSON, job.query.encode().ljust(self.size, b" "))
+
+
+def test_a_repeated_job_is_answered_from_memory():
+    inner = CountingExecutor()
+    cache = CachedExecutor(inner, max_bytes=1000)
+    first, second = cache.execute(QueryJob("a", JSON)), cache.execute(QueryJob("a", JSON))
+    assert inner.ran == ["a"]
+    assert (first.body, first.headers) == (b"a" + b" " * 9, {})
+    assert (second.body, second.headers) == (first.body, {"X-Cache": "hit"})
+
+
+def test_accept_and_dataset_are_part_of_the_key():
+    inner = CountingExecutor()
+    cache = CachedExecutor(inner, max_bytes=1000)
+    for job in (QueryJob("a", JSON), QueryJob("a", "text/csv"), QueryJob("a", JSON, default_graphs=("urn:g",)),
+                QueryJob("a", JSON, named_graphs=("urn:g",)), QueryJob("a", JSON)):
+        cache.execute(job)
+    assert inner.ran == ["a", "a", "a", "a"]
+
+
+def test_failures_are_not_kept():
+    inner = CountingExecutor()
+    cache = CachedExecutor(inner, max_bytes=1000)
+    assert [cache.execute(QueryJob("bad", JSON)).status for _ in range(2)] == [400, 400]
+    assert inner.ran == ["bad", "bad"]
+
+
+def test_the_least_recently_used_answer_goes_first_and_big_answers_are_not_kept():
+    inner = CountingExecutor(size=100)
+    cache = CachedExecutor(inner, max_bytes=400)  # four answers of 100 bytes, none over 100
+    for query in ["a", "b", "c", "d", "a", "e", "a", "b"]:
+        cache.execute(QueryJob(query, JSON))
+    # "e" pushed out "b" (least recently used after "a" was asked again), so "b" ran twice.
+    assert inner.ran == ["a", "b", "c", "d", "e", "b"]
+    big = CachedExecutor(CountingExecutor(size=101), max_bytes=400)
+    big.execute(QueryJob("z", JSON))
+    big.execute(QueryJob("z", JSON))
+    assert big.executor.ran == ["z", "z"]
+
+
+@pytest.mark.parametrize("cache_mb, second_header", [(None, "hit"), ("0", None)])
+def test_over_http(tmp_path, cache_mb, second_header):
+    env = {} if cache_mb is None else {"PEERSUPPORT_RESULT_CACHE_MB": cache_mb}
+    base, process = start_service(tmp_path / "store", env_extra=env)
+    try:
+        query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+        answers = [httpx.post(base + "/sparql", data={"query": query}, headers={"Accept": JSON}, trust_env=False)
+                   for _ in range(2)]
+        assert [a.status_code for a in answers] == [200, 200]
+        assert answers[0].content == answers[1].content
+        assert [a.headers.get("x-cache") for a in answers] == [None, second_header]
+        catalogue = [httpx.get(base + "/queries/practice-types", headers={"Accept": JSON}, trust_env=False) for _ in range(2)]
+        assert [c.headers.get("x-cache") for c in catalogue] == [None, second_header]
+    finally:
+        stop(process)
