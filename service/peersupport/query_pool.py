@@ -7,11 +7,14 @@ several workers a fast query is answered while a slow one runs.
 The workers are forked from one holder process. By default the holder loads the served
 generation into an in-memory store once (Oxigraph answers from memory 5 to 10 times faster than
 from its RocksDB store, measured on the benchmark queries at 10^5 triples), and every worker
-forked from it shares those pages copy-on-write: N workers cost about one copy's memory, and a
-worker replacing a killed one is ready in milliseconds. With ``in_memory=False`` each worker
-opens the on-disk generation read-only instead, for data larger than memory. The holder is
-single-threaded (a fork keeps only the calling thread) and this module imports no rdflib, so it
-starts quickly.
+forked from it starts sharing those pages copy-on-write, so a worker replacing a killed one is
+ready in milliseconds. Oxigraph's reads update reference counts, so a worker copies the pages its
+queries touch (measured: two thirds of the store after the catalogue queries), which also makes a
+worker's first run of a query slower. Idle workers are therefore taken most recently used first:
+under light load one warm worker answers, and the others stay shared until there is concurrency.
+With ``in_memory=False`` each worker opens the on-disk generation read-only instead, for data
+larger than memory. The holder is single-threaded (a fork keeps only the calling thread) and this
+module imports no rdflib, so it starts quickly.
 """
 
 from __future__ import annotations
@@ -194,6 +197,9 @@ class _Holder:
 
     def fork_worker(self) -> tuple[Connection, int]:
         ours, theirs = socket.socketpair()
+        for end in (ours, theirs):  # answers of a few MB pass in one go rather than in 200 kB turns
+            end.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4 << 20)
+            end.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
         try:
             with self._lock:
                 socket.send_fds(self.control, [b"F"], [theirs.fileno()])
@@ -254,7 +260,7 @@ class QueryPool:
         copy is parsed from where they are unchanged."""
         self.timeout, self.max_rows = timeout, max_rows
         self._holder = _Holder(multiprocessing.get_context("spawn"), generation, list(files or []), in_memory, max_rows)
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()  # the warmest worker first
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
