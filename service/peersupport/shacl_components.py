@@ -234,7 +234,12 @@ def _run_select(run, shape, p, focus, values) -> list:
         return []
     solutions = []
     if p["joinable"]:
-        result = run.query(sparql.set_at_a_time(text, run.node_set(focus)))
+        focus_pattern = run.node_set(focus)
+        prologue = text[:sparql.Analysis(text, sparql.PRE_BOUND).select_start]
+        for start, end, inner in reversed(sparql.exists_blocks(text)):
+            matching = run.matching(focus, inner, prologue)
+            text = text[:start] + "{ " + run.node_set(matching) + " }" + text[end:]
+        result = run.query(sparql.set_at_a_time(text, focus_pattern))
         names = [v.value for v in result.variables]
         solutions = [dict(zip(names, s)) for s in result]
     else:  # one query per focus node, the node written into the query's text

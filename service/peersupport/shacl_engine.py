@@ -337,11 +337,12 @@ class Run:
                                 f"<{_PAIR_THIS.value}> ?this ; <{_PAIR_VALUE.value}> ?value }}")
         return self._pairs[key]
 
-    def matching(self, nodes, condition: str) -> set:
+    def matching(self, nodes, condition: str, prologue: str = "") -> set:
         """Those of ``nodes`` for which ``condition`` (a pattern or FILTER on ?this) holds."""
         if not nodes:
             return set()
-        return {s[0] for s in self.query(f"SELECT DISTINCT ?this WHERE {{ {self.node_set(nodes)} {condition} }}")}
+        query = f"{prologue} SELECT DISTINCT ?this WHERE {{ {self.node_set(nodes)} {condition} }}"
+        return {s[0] for s in self.query(query)}
 
     def targets(self, shape: Shape) -> list:
         focus = dict.fromkeys(shape.target_nodes)
