@@ -288,6 +288,7 @@ class Run:
         self._sets: dict[frozenset, str] = {}
         self._pairs: dict[frozenset, str] = {}
         self._conforming: dict[tuple, set] = {}
+        self._targets: dict[tuple, list] = {}
         self._counter = itertools.count()
 
     def written(self, term):
@@ -345,11 +346,14 @@ class Run:
         return {s[0] for s in self.query(query)}
 
     def targets(self, shape: Shape) -> list:
-        focus = dict.fromkeys(shape.target_nodes)
-        if shape.targets:
-            union = " UNION ".join("{ " + t + " }" for t in shape.targets)
-            focus.update(dict.fromkeys(s[0] for s in self.query(f"SELECT DISTINCT ?this WHERE {{ {union} }}")))
-        return list(focus)
+        key = (tuple(shape.targets), tuple(shape.target_nodes))
+        if key not in self._targets:  # shapes often share their targets (all the project's role shapes do)
+            focus = dict.fromkeys(shape.target_nodes)
+            if shape.targets:
+                union = " UNION ".join("{ " + t + " }" for t in shape.targets)
+                focus.update(dict.fromkeys(s[0] for s in self.query(f"SELECT DISTINCT ?this WHERE {{ {union} }}")))
+            self._targets[key] = list(focus)
+        return self._targets[key]
 
     def values(self, shape: Shape, focus: list) -> dict:
         """Each focus node's value nodes (a list without repeats)."""
@@ -357,11 +361,12 @@ class Run:
         if shape.path is None:
             return {f: [f] for f in focus}
         if focus:
-            seen = set()
             query = f"SELECT ?this ?value WHERE {{ {self.node_set(focus)} ?this {shape.path_sparql} ?value }}"
-            for this, value in self.query(query):
-                if (this, value) not in seen:
-                    seen.add((this, value))
+            if isinstance(shape.path, URIRef):  # one triple pattern: no solution repeats
+                for this, value in self.query(query):
+                    values[this].append(value)
+            else:
+                for this, value in self.query(query.replace("SELECT", "SELECT DISTINCT", 1)):
                     values[this].append(value)
         return values
 

@@ -161,15 +161,21 @@ def _sort(results: list[Result]) -> list[Result]:
 
 
 def _engine_results(shapes: Graph, results) -> list[Result]:
+    labels, messages = {}, {}  # a few shapes and paths for many results: read each once
+    for r in results:
+        if r.path not in labels:
+            labels[r.path] = path_text(shapes, r.path) if r.path is not None else ""
+        if r.source_shape not in messages:
+            messages[r.source_shape] = _shape_messages(shapes, r.source_shape)
     return _sort([Result(
         focus=r.focus,
         path=r.path,
-        path_label=path_text(shapes, r.path) if r.path is not None else "",
+        path_label=labels[r.path],
         value=r.value,
         severity=r.severity,
         component=r.component,
         source_shape=r.source_shape,
-        messages=_shape_messages(shapes, r.source_shape) or {"en": str(m) for m in r.messages},
+        messages=dict(messages[r.source_shape]) or {"en": str(m) for m in r.messages},
     ) for r in results])
 
 
