@@ -24,8 +24,7 @@ from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import SH
 
-from .shacl_sparql import InvalidShapes, Unsupported, prefixes, term_text
-from . import shacl_sparql as sparql
+from .shacl_sparql import InvalidShapes, Unsupported, term_text
 
 __all__ = ["ShapesGraph", "EngineResult", "Unsupported", "InvalidShapes", "to_ox", "to_rdflib", "load_graph"]
 
@@ -41,7 +40,6 @@ _PASSIVE = {SH[name] for name in (
     "targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf", "declare", "prefixes", "flags",
     "ignoredProperties", "qualifiedMinCount", "qualifiedMaxCount", "qualifiedValueShapesDisjoint",
     "parameter", "labelTemplate", "validator", "nodeValidator", "propertyValidator", "optional")}
-_COMPARISONS = {SH.minExclusive: ">", SH.minInclusive: ">=", SH.maxExclusive: "<", SH.maxInclusive: "<="}
 _SHAPE_LISTS = (SH["and"], SH["or"], SH.xone)
 _SHAPE_REFS = (SH.node, SH["not"], SH.property, SH.qualifiedValueShape)
 
@@ -87,15 +85,40 @@ def load_graph(store: ox.Store, graph: Graph) -> dict:
     return originals
 
 
+def load_rdf(store: ox.Store, data: bytes, format: ox.RdfFormat = ox.RdfFormat.N_TRIPLES) -> dict:
+    """Parse ``data`` with Oxigraph into the store's default graph, without rdflib; returns the
+    written forms of the literals the store changes, as ``load_graph`` does."""
+    quads, suspects, typed = [], {}, set()
+    for quad in ox.parse(data, format=format):
+        obj = quad.object
+        if isinstance(obj, ox.Literal) and not obj.language and obj not in typed:
+            typed.add(obj)
+            if not _kept_as_written_text(obj.datatype.value, obj.value):
+                suspects[obj] = to_rdflib(obj)
+        quads.append(quad)
+    store.extend(quads)
+    originals = written_forms(suspects.values())
+    for stored, written in originals.items():
+        if stored in typed:
+            raise Unsupported(f"the data has both {written.n3()} and {stored}, one term in Oxigraph")
+    return originals
+
+
 _CANONICAL_INTEGER = re.compile(r"-?(0|[1-9][0-9]*)")
 
 
 def _kept_as_written(literal: Literal) -> bool:
+    return _kept_as_written_text(str(literal.datatype), str(literal))
+
+
+def _kept_as_written_text(datatype: str, text: str) -> bool:
     """Fast path for the literals Oxigraph stores unchanged (most of them)."""
-    datatype, text = literal.datatype, str(literal)
-    return (datatype == XSD.string or (datatype == XSD.boolean and text in ("true", "false"))
-            or (datatype == XSD.integer and _CANONICAL_INTEGER.fullmatch(text) is not None)
-            or not str(datatype).startswith(str(XSD)))
+    return (datatype == _XSD_STRING or (datatype == _XSD_BOOLEAN and text in ("true", "false"))
+            or (datatype == _XSD_INTEGER and _CANONICAL_INTEGER.fullmatch(text) is not None)
+            or not datatype.startswith(_XSD))
+
+
+_XSD, _XSD_STRING, _XSD_BOOLEAN, _XSD_INTEGER = str(XSD), str(XSD.string), str(XSD.boolean), str(XSD.integer)
 
 
 def written_forms(literals) -> dict:
@@ -387,7 +410,3 @@ class Run:
             failing = {r.origin for r in self.check(shape, list(nodes))}
             self._conforming[key] = set(nodes) - failing
         return self._conforming[key]
-
-
-def prefixes_of(shapes: ShapesGraph, node) -> str:
-    return prefixes(shapes.graph, node)

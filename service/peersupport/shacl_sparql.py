@@ -166,7 +166,7 @@ class Analysis:
             position += 1
         if "*" in projection:
             # SELECT * returns $this only if $this is in scope: used in a pattern, not only in a FILTER
-            depth, parens, braces = 0, 0, 0
+            parens, braces = 0, 0
             for kind, token, _, _ in tokens[position:]:
                 if token == "{":
                     braces += 1
