@@ -72,11 +72,14 @@ def load_graph(store: ox.Store, graph: Graph) -> dict:
     the literals Oxigraph does not keep as written (see ``written_forms``)."""
     suspects = {}
     quads = []
-    for s, p, o in graph:
-        obj = to_ox(o)
-        if isinstance(o, Literal) and o.datatype is not None and not _kept_as_written(o):
-            suspects[obj] = o
-        quads.append(ox.Quad(to_ox(s), to_ox(p), obj))
+    try:
+        for s, p, o in graph:
+            obj = to_ox(o)
+            if isinstance(o, Literal) and o.datatype is not None and not _kept_as_written(o):
+                suspects[obj] = o
+            quads.append(ox.Quad(to_ox(s), to_ox(p), obj))
+    except ValueError as error:  # rdflib lets through IRIs without a scheme, Oxigraph does not
+        raise Unsupported(f"a term Oxigraph refuses: {error}") from None
     store.extend(quads)
     originals = written_forms(suspects.values())
     for stored, written in originals.items():
