@@ -256,7 +256,7 @@ def _validation(results: Results) -> str:
         if not size.validation:
             continue
         ours, plain = size.validation.get("ours", (None,))[0], size.validation.get("plain", (None,))[0]
-        for engine, label in (("ours", "ours: validate_graph"), ("plain", "plain pySHACL")):
+        for engine, label in (("ours", "ours: engine on Oxigraph"), ("plain", "plain pySHACL")):
             timing, peak, info = size.validation.get(engine, (None, 0, {}))
             if timing is None:
                 continue
