@@ -440,7 +440,8 @@ in-process runs read the same 10,000 at most; rdflib-endpoint and Oxigraph serve
 "In-process" is pyoxigraph on an in-memory store loaded with the same files, the kind of store our
 query workers answer from; "on-disk Store" is pyoxigraph on the store generation on disk (RocksDB,
 opened read-only, as the workers open it with --query-store disk), shown only for context.
-HTTP requests are form POSTs asking for SPARQL JSON, one at a time on a kept-alive connection;
+HTTP requests are form POSTs asking for SPARQL JSON, one at a time on a kept-alive connection,
+sent with the standard library's http.client;
 the client shares the machine's cores with the servers."""
 
 

@@ -8,18 +8,23 @@
   graphs, run by ``bench.rdflib_server``, which can restart the endpoint without reloading.
 
 Each ``Server`` knows how to post a query to itself and how to read its peak memory.
+
+Latency is measured with ``QueryClient``, the standard library's ``http.client`` on one kept-alive
+connection, the leanest client at hand; throughput uses httpx's asyncio client.
 """
 
 from __future__ import annotations
 
-import json
+import http.client
 import itertools
+import json
 import os
 import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlencode, urlsplit
 
 import httpx
 
@@ -29,6 +34,47 @@ from .measure import tree_vmhwm_kb, vmhwm_kb
 
 REPO = Path(__file__).resolve().parents[1]
 SPARQL_JSON = "application/sparql-results+json"
+
+
+class QueryClient:
+    """Form POSTs on one kept-alive HTTP/1.1 connection; a timed-out or broken connection is
+    replaced on the next request. ``post`` returns (status, body) once the whole body is read
+    and raises ``TimeoutError`` past ``timeout`` seconds."""
+
+    def __init__(self, timeout: float):
+        self.timeout = timeout
+        self._connection: http.client.HTTPConnection | None = None
+        self._address: tuple[str, int] | None = None
+
+    def post(self, url: str, form: dict, accept: str) -> tuple[int, bytes]:
+        parts = urlsplit(url)
+        address = (parts.hostname, parts.port or 80)
+        if address != self._address:
+            self.close()
+            self._address = address
+        body = urlencode(form)
+        headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept}
+        for attempt in (1, 2):
+            reused = self._connection is not None
+            if not reused:
+                self._connection = http.client.HTTPConnection(*address, timeout=self.timeout)
+            try:
+                self._connection.request("POST", parts.path, body, headers)
+                response = self._connection.getresponse()
+                return response.status, response.read()
+            except TimeoutError:
+                self.close()
+                raise
+            except (OSError, http.client.HTTPException) as error:
+                self.close()
+                if not (reused and attempt == 1):  # a kept-alive connection the server closed: once more
+                    raise ConnectionError(f"the connection failed: {error}") from None
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
 
 
 def free_port() -> int:
@@ -86,8 +132,8 @@ class Server:
             query = f"{query}\n# request {next(_REQUEST_NUMBERS)}\n"
         return {"query": query, **self.form_extra}
 
-    def post(self, client: httpx.Client, query: str, cached: bool = False) -> httpx.Response:
-        return client.post(self.url, data=self.form(query, cached), headers={"Accept": SPARQL_JSON})
+    def post(self, client: QueryClient, query: str, cached: bool = False) -> tuple[int, bytes]:
+        return client.post(self.url, self.form(query, cached), SPARQL_JSON)
 
     def read_peak(self) -> int:
         return vmhwm_kb(self.process.pid)

@@ -8,7 +8,7 @@ declared practice that is peer support or narrower) whose organisation is not us
 lack ``ps:canDecline true``.
 
 Every HTTP request is a form-encoded POST asking for SPARQL JSON results, sent one at a time on
-a kept-alive connection, timed until the whole body is read. Its text ends with a comment
+a kept-alive connection (``servers.QueryClient``), timed until the whole body is read. Its text ends with a comment
 numbering the request, so our result cache never answers it; a last pass repeats the same text,
 to show what the cache answers in. A query is run once to warm up,
 then measured up to ``repeat`` times; its repetitions stop early once its runs used ``cap``
@@ -23,12 +23,10 @@ import sys
 import time
 from pathlib import Path
 
-import httpx
-
 from peersupport.queries import catalogue
 
 from .measure import OverCap, Timing, repeat_timed, run_child
-from .servers import REPO, RdflibServer, Server
+from .servers import REPO, QueryClient, RdflibServer, Server
 
 JOIN_WITH_NEGATION = """PREFIX ps: <https://w3id.org/peer-support/>
 PREFIX org: <http://www.w3.org/ns/org#>
@@ -48,8 +46,8 @@ def benchmark_queries() -> list[tuple[str, str]]:
     return [(query.name, query.with_defaults()) for query in catalogue()] + [(JOIN_NAME, JOIN_WITH_NEGATION)]
 
 
-def _rows(response: httpx.Response) -> int:
-    results = json.loads(response.content)
+def _rows(body: bytes) -> int:
+    results = json.loads(body)
     return 1 if "boolean" in results else len(results["results"]["bindings"])
 
 
@@ -60,7 +58,7 @@ def http_latency(server: Server, queries: list[tuple[str, str]], repeat: int, ca
     is a new text, unless ``cached``: then the same text is repeated, for our result cache."""
     skip = skip or {}
     timings: dict[str, Timing] = {}
-    client = httpx.Client(timeout=cap + 5, trust_env=False)
+    client = QueryClient(timeout=cap + 5)
     for name, text in queries:
         if name in skip:
             timings[name] = Timing(over_cap=True, cap=cap, note=skip[name])
@@ -70,15 +68,17 @@ def http_latency(server: Server, queries: list[tuple[str, str]], repeat: int, ca
         def once() -> float:
             started = time.perf_counter()
             try:
-                response = server.post(client, text, cached)
-            except httpx.TimeoutException:
+                status, body = server.post(client, text, cached)
+            except TimeoutError:
                 raise OverCap() from None
+            except ConnectionError as error:
+                raise RuntimeError(str(error)) from None
             seconds = time.perf_counter() - started
-            if response.status_code == 503 or seconds > cap:
+            if status == 503 or seconds > cap:
                 raise OverCap()
-            if response.status_code != 200:
-                raise RuntimeError(f"HTTP {response.status_code}: {response.text[:200]}")
-            rows[0] = _rows(response)
+            if status != 200:
+                raise RuntimeError(f"HTTP {status}: {body[:200].decode('utf-8', 'replace')}")
+            rows[0] = _rows(body)
             return seconds
 
         try:
@@ -91,7 +91,6 @@ def http_latency(server: Server, queries: list[tuple[str, str]], repeat: int, ca
             progress(f"  {server.name + (' cached' if cached else ''):16s} {name:28s} {_brief(timing)}")
         if timing.over_cap:
             client.close()
-            client = httpx.Client(timeout=cap + 5, trust_env=False)
             if isinstance(server, RdflibServer):
                 server.restart()
     client.close()
