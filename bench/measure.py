@@ -107,19 +107,24 @@ def vmhwm_kb(pid: int) -> int:
     return 0
 
 
+def parent_of(pid: int) -> int:
+    """The parent id of a running process, from /proc/PID/stat (raises OSError when it is gone)."""
+    with open(f"/proc/{pid}/stat") as stat:
+        text = stat.read()
+    return int(text[text.rindex(")") + 2:].split()[1])  # the command name may hold spaces
+
+
 def descendants(root: int) -> list[int]:
-    """Every process below ``root``, from the parent ids in /proc/PID/stat."""
+    """Every process below ``root``, from the parent ids in /proc/PID/stat
+    (/proc/PID/task/*/children is not always compiled in). The tests use it too."""
     children: dict[int, list[int]] = defaultdict(list)
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
         try:
-            with open(f"/proc/{entry.name}/stat") as stat:
-                text = stat.read()
+            children[parent_of(int(entry.name))].append(int(entry.name))
         except (FileNotFoundError, ProcessLookupError, PermissionError):
             continue
-        parent = int(text[text.rindex(")") + 2:].split()[1])  # the command name may hold spaces
-        children[parent].append(int(entry.name))
     found, todo = [], [root]
     while todo:
         below = children.get(todo.pop(), [])

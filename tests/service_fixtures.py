@@ -8,11 +8,11 @@ import socket
 import subprocess
 import sys
 import time
-from collections import defaultdict
 from pathlib import Path
 
 import httpx
 
+from bench.measure import descendants, parent_of  # the process-tree helpers, shared with the bench; re-exported for the tests
 from peersupport.store import graph_name, project_files
 
 
@@ -68,28 +68,6 @@ def stop(process: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
-
-
-def descendants(root: int) -> list[int]:
-    """Every process below ``root``. /proc/PID/task/*/children is not always compiled in, so the
-    parent of each process is read from /proc/PID/stat."""
-    parents: dict[int, list[int]] = defaultdict(list)
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry.name}/stat") as stat:
-                text = stat.read()
-        except (FileNotFoundError, ProcessLookupError, PermissionError):
-            continue
-        ppid = int(text[text.rindex(")") + 2:].split()[1])  # the name (in parentheses) may hold spaces
-        parents[ppid].append(int(entry.name))
-    found, todo = [], [root]
-    while todo:
-        children = parents.get(todo.pop(), [])
-        found += children
-        todo += children
-    return found
 
 
 def cmdline(pid: int) -> str:

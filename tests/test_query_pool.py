@@ -17,7 +17,7 @@ from peersupport.queries import catalogue
 from peersupport.query_pool import QueryJob, QueryPool
 from peersupport.store import graph_name, load_in_memory, prepare_store
 
-from .service_fixtures import cmdline, descendants, free_port, stop, survivors, wait_until_up
+from .service_fixtures import cmdline, descendants, free_port, parent_of, stop, survivors, wait_until_up
 
 JSON = "application/sparql-results+json"
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -92,7 +92,7 @@ def test_workers_share_one_holder_and_die_with_the_server(tmp_path):
     try:
         wait_until_up(f"http://127.0.0.1:{port}/healthz", process)
         children = {pid: cmdline(pid) for pid in descendants(process.pid)}
-        direct = [pid for pid in children if _parent(pid) == process.pid]
+        direct = [pid for pid in children if parent_of(pid) == process.pid]
         # One holder under the server (the spawn resource tracker may sit beside it); four
         # workers under the holder.
         holders = [pid for pid in direct if len(descendants(pid)) == 4]
@@ -105,12 +105,6 @@ def test_workers_share_one_holder_and_die_with_the_server(tmp_path):
     finally:
         if process.poll() is None:
             stop(process)
-
-
-def _parent(pid: int) -> int:
-    with open(f"/proc/{pid}/stat") as stat:
-        text = stat.read()
-    return int(text[text.rindex(")") + 2:].split()[1])
 
 
 def test_an_unknown_query_store_setting_stops_serve_with_a_message(tmp_path):
@@ -128,7 +122,7 @@ def test_the_disk_setting_is_taken_from_the_command_line(tmp_path):
                                 "--query-store", "disk"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         wait_until_up(f"http://127.0.0.1:{port}/healthz", process)
-        workers = [pid for pid in descendants(process.pid) if _parent(pid) != process.pid]
+        workers = [pid for pid in descendants(process.pid) if parent_of(pid) != process.pid]
         assert len(workers) == 4
         # Each worker opened the RocksDB store itself.
         assert all(_has_open_file_under(pid, location) for pid in workers)
