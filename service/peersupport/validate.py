@@ -221,7 +221,7 @@ def _results(shapes: Graph, results_graph: Graph) -> list[Result]:
 def validate_graph(data: Graph, classify: bool = True) -> Report:
     """Validate the role descriptions in ``data`` against the shapes; read each role with HermiT
     when ``classify`` is true and Java is present."""
-    shapes, vocabulary = _shapes_and_vocabulary()
+    vocabulary = _shapes_and_vocabulary()[1]
     try:
         store, originals = new_store()
         originals.update(shacl_engine.load_graph(store, data))
