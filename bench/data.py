@@ -1,6 +1,6 @@
 """The data each benchmark runs on: the project's own files (vocabulary, shapes, the 2012
 consultation: about 4,000 triples) plus one file of generated organisations and roles
-(``peersupport.generate``, about 44 triples per organisation), sized so that the whole is about
+(``peersupport.dataset.generate``, about 44 triples per organisation), sized so that the whole is about
 the target number of triples.
 
 Every benchmark uses the same list of ``(graph name, path)`` pairs that ``peersupport serve
@@ -16,9 +16,9 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import RDF, Graph
 
-from peersupport.generate import write
-from peersupport.store import RDF_FORMATS, extra_files, project_files
-from peersupport.validate import ROLE_CLASSES
+from peersupport.dataset.generate import write
+from peersupport.store.loading import RDF_FORMATS, extra_files, project_files
+from peersupport.validation.validate import ROLE_CLASSES
 
 TRIPLES_PER_ORGANISATION = 44  # as the generator's documentation says; the real count is reported
 
@@ -79,7 +79,7 @@ def make_dataset(target: int, folder: Path, seed: int) -> Dataset:
 
 def one_organisation(seed: int) -> bytes:
     """The N-Triples of one generated organisation and its roles: a typical upload."""
-    from peersupport.generate import generate
+    from peersupport.dataset.generate import generate
 
     return "".join(generate(1, seed)).encode()
 

@@ -5,7 +5,7 @@ store generation on disk, opened read-only; ``queries``: ``[name, text]`` pairs;
 ``cap``, ``max_rows``) and prints one JSON line per query.
 
 The in-memory store is what the comparison with HTTP is about: our query workers answer from one
-(``peersupport.store.load_in_memory``); the generation on disk shows, for context, what RocksDB
+(``peersupport.store.loading.load_in_memory``); the generation on disk shows, for context, what RocksDB
 storage costs the same engine.
 
 Each run is ``Store.query(text, use_default_graph_as_union=True)`` and reading the solutions,
@@ -50,7 +50,7 @@ def main() -> int:
     if job.get("store"):
         store = ox.Store.read_only(job["store"])
     else:
-        from peersupport.store import RDF_FORMATS, graph_name
+        from peersupport.store.loading import RDF_FORMATS, graph_name
 
         store = ox.Store()
         for name, path in job["files"]:

@@ -1,6 +1,6 @@
 """Load: triples per second from the files into a store on disk, our way against pyoxigraph's.
 
-* ``prepare_store``: ``peersupport.store.prepare_store`` on a fresh folder (hashing each file,
+* ``prepare_store``: ``peersupport.store.loading.prepare_store`` on a fresh folder (hashing each file,
   a new generation, one named graph per file, counting each graph's triples, the manifest and
   the atomic switch), which is what ``peersupport serve`` does on a first start;
 * ``bulk_load``: ``pyoxigraph.Store(folder).bulk_load`` of the same files into the same named
@@ -26,7 +26,7 @@ from .servers import REPO
 
 
 def _prepare(folder: Path, files: list[tuple[str, Path]]) -> None:
-    from peersupport.store import prepare_store
+    from peersupport.store.loading import prepare_store
 
     with open(os.devnull, "w") as quiet:
         prepare_store(folder, files, log=quiet)
@@ -35,7 +35,7 @@ def _prepare(folder: Path, files: list[tuple[str, Path]]) -> None:
 def _bulk(folder: Path, files: list[tuple[str, Path]]) -> None:
     import pyoxigraph as ox
 
-    from peersupport.store import RDF_FORMATS, graph_name
+    from peersupport.store.loading import RDF_FORMATS, graph_name
 
     store = ox.Store(str(folder))
     for name, path in files:

@@ -29,7 +29,7 @@ import uvicorn
 from rdflib import Dataset, URIRef
 from rdflib_endpoint import SparqlEndpoint
 
-from peersupport.store import graph_name
+from peersupport.store.loading import graph_name
 
 from .measure import vmhwm_kb
 

@@ -295,7 +295,7 @@ def _validation(results: Results) -> str:
 def _one_org(results: Results) -> str:
     rows = []
     if results.one_org_library.samples or results.one_org_library.note:
-        rows.append(["`peersupport.validate.validate(bytes, format='nt', classify=False)`, warm caches", "",
+        rows.append(["`peersupport.validation.validate.validate(bytes, format='nt', classify=False)`, warm caches", "",
                      str(results.one_org_library.n), fmt_timing(results.one_org_library),
                      fmt_timing(results.one_org_library, "p95")])
     for classify, timing in sorted(results.one_org_http.items()):

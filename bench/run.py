@@ -41,7 +41,7 @@ from bench import data as bench_data  # noqa: E402
 from bench import load as bench_load  # noqa: E402
 from bench import report, servers, sparql, throughput, validation  # noqa: E402
 from bench.measure import Timing  # noqa: E402
-from peersupport.store import current_generation  # noqa: E402
+from peersupport.store.loading import current_generation  # noqa: E402
 
 SECTIONS = ("load", "sparql", "throughput", "validation")
 

@@ -3,7 +3,7 @@
 * ours: ``peersupport serve --store DIR --data FILE --timeout CAP`` (as ``tests/service_fixtures``
   starts it, plus ``--data``), otherwise with its default settings (``PEERSUPPORT_*`` unset);
 * Oxigraph server: ``oxigraph serve-read-only`` on a store loaded by ``oxigraph load``, one named
-  graph per file, queried with the ``union-default-graph`` parameter as ``peersupport.remote`` does;
+  graph per file, queried with the ``union-default-graph`` parameter as ``peersupport.sparql.remote`` does;
 * rdflib-endpoint over an rdflib ``Dataset`` (``default_union=True``) holding the same named
   graphs, run by ``bench.rdflib_server``, which can restart the endpoint without reloading.
 
@@ -28,7 +28,7 @@ from urllib.parse import urlencode, urlsplit
 
 import httpx
 
-from peersupport.store import graph_name
+from peersupport.store.loading import graph_name
 
 from .measure import tree_vmhwm_kb, vmhwm_kb
 

@@ -2,7 +2,7 @@
 in-memory store, as our query workers hold it, and, for context, on the store generation on
 disk), and through rdflib-endpoint on rdflib's in-memory Dataset.
 
-The queries are the catalogue (``peersupport.queries.catalogue()``, parameters at their
+The queries are the catalogue (``peersupport.sparql.catalogue.catalogue()``, parameters at their
 defaults) and one join with negation over the generated data: roles claiming peer support (a
 declared practice that is peer support or narrower) whose organisation is not user-led and that
 lack ``ps:canDecline true``.
@@ -23,7 +23,7 @@ import sys
 import time
 from pathlib import Path
 
-from peersupport.queries import catalogue
+from peersupport.sparql.catalogue import catalogue
 
 from .measure import OverCap, Timing, repeat_timed, run_child
 from .servers import REPO, QueryClient, RdflibServer, Server

@@ -22,7 +22,7 @@ the two engines' results can be compared exactly. An engine is not run at a size
 its time at a smaller size and the number of roles (the focus nodes), it would take longer than
 the cap: that is reported as "> cap (projected)", with the projection.
 
-``one-org`` times ``peersupport.validate.validate(ntriples, format="nt", classify=False)`` on
+``one-org`` times ``peersupport.validation.validate.validate(ntriples, format="nt", classify=False)`` on
 one generated organisation at a time (a different seed each), with warm caches: the path of an
 upload (parsed into an rdflib graph, copied into a store with the vocabulary, validated).
 """
@@ -53,7 +53,7 @@ def _shape_name(shapes, shape) -> str:
     from rdflib import URIRef
     from rdflib.namespace import SH
 
-    from peersupport.validate import path_text
+    from peersupport.validation.validate import path_text
 
     if isinstance(shape, URIRef):
         return str(shape)
@@ -69,7 +69,7 @@ def _key_set(shapes, results) -> list[list[str]]:
 def _ours_counts(ntriples: bytes) -> dict:
     import pyoxigraph as ox
 
-    from peersupport.validate import ROLE_CLASSES
+    from peersupport.validation.validate import ROLE_CLASSES
 
     store = ox.Store()
     store.load(ntriples, format=ox.RdfFormat.N_TRIPLES)
@@ -82,8 +82,8 @@ def child_main(engine: str, data_path: str, cap: float, repeat: int, keys_path: 
     import pyshacl
     from rdflib import Graph
 
-    from peersupport import shacl_engine
-    from peersupport.validate import _engine, _results, _shapes_and_vocabulary, new_store, validate_store
+    from peersupport.shacl import engine as shacl_engine
+    from peersupport.validation.validate import _engine, _results, _shapes_and_vocabulary, new_store, validate_store
 
     from .data import count_roles
 
@@ -134,7 +134,7 @@ def child_main(engine: str, data_path: str, cap: float, repeat: int, keys_path: 
 
 
 def one_org_main(repeat: int) -> int:
-    from peersupport.validate import _shapes_and_vocabulary, validate
+    from peersupport.validation.validate import _shapes_and_vocabulary, validate
 
     from .data import one_organisation
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from peersupport.vocab import load_ontology
+from peersupport.vocabulary.graph import load_ontology
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 
 from bench.measure import descendants, parent_of  # the process-tree helpers, shared with the bench; re-exported for the tests
-from peersupport.store import graph_name, project_files
+from peersupport.store.loading import graph_name, project_files
 
 
 def free_port() -> int:

@@ -9,10 +9,10 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from peersupport.queries import NamedQuery, Parameter, ParameterError, catalogue, find
-from peersupport.query_pool import QueryJob, run_query
-from peersupport.sparql_text import bind_values
-from peersupport.store import prepare_store, project_files
+from peersupport.sparql.catalogue import NamedQuery, Parameter, ParameterError, catalogue, find
+from peersupport.sparql.pool import QueryJob, run_query
+from peersupport.sparql.text import bind_values
+from peersupport.store.loading import prepare_store, project_files
 
 from .conftest import REPO
 from .service_fixtures import start_service, stop

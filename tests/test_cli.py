@@ -10,7 +10,7 @@ from rdflib import OWL, RDF, RDFS
 from rdflib.namespace import SKOS
 
 from peersupport.resources import context_file
-from peersupport.vocab import is_term_iri, local_name
+from peersupport.vocabulary.graph import is_term_iri, local_name
 
 from .conftest import REPO
 

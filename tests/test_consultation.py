@@ -9,7 +9,7 @@ import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SH
 
-from peersupport.validate import validate
+from peersupport.validation.validate import validate
 
 from .conftest import REPO
 
@@ -202,7 +202,7 @@ def test_provenance_of_the_dataset(graph):
 
 
 def test_the_survey_cubes_are_well_formed(graph):
-    from peersupport.datacube import integrity_violations
+    from peersupport.dataset.datacube import integrity_violations
 
     ontology = Graph()
     for path in sorted((REPO / "ontology").glob("*.ttl")):
@@ -211,7 +211,7 @@ def test_the_survey_cubes_are_well_formed(graph):
 
 
 def test_how_the_roles_read_by_owl_reasoning(graph, require_java):
-    from peersupport.reason import classify
+    from peersupport.vocabulary.reasoning import classify
 
     roles = sorted(set(graph.subjects(ORG.postIn, None)))
     readings = {iri.rsplit("/", 1)[-1]: reading.classes for iri, reading in classify(graph, roles).items()}

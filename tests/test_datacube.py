@@ -1,4 +1,4 @@
-"""W3C Data Cube well-formedness (``peersupport.datacube``): one well-formed graph holding two
+"""W3C Data Cube well-formedness (``peersupport.dataset.datacube``): one well-formed graph holding two
 cubes, and for each integrity constraint a minimal planted defect with the exact lines expected.
 
 Cube A: measures given directly on observations; dimensions ex:refArea (coded by the
@@ -13,7 +13,7 @@ the inverse of ex:within); optional attribute ex:status.
 import pytest
 from rdflib import RDF, Graph, URIRef
 
-from peersupport.datacube import QB, integrity_violations, normalize
+from peersupport.dataset.datacube import QB, integrity_violations, normalize
 
 PREFIXES = """
 @prefix ex: <http://example.org/> .

@@ -8,7 +8,7 @@ import pytest
 from rdflib import Graph
 from rdflib.namespace import RDF, SH
 
-from peersupport.validate import shapes_graph, validate, validate_graph
+from peersupport.validation.validate import shapes_graph, validate, validate_graph
 
 from .conftest import REPO
 
@@ -50,7 +50,7 @@ def test_same_case_as_csv_rows_gives_the_same_results(case):
 def test_csv_twin_describes_the_same_triples_as_the_turtle(case):
     from rdflib.compare import isomorphic
 
-    from peersupport.inputs import parse
+    from peersupport.validation.inputs import parse
 
     from_csv = parse(case.with_suffix(".csv").read_bytes(), "csv")
     from_turtle = parse(case.read_bytes(), "turtle")
@@ -81,14 +81,14 @@ def test_roles_from_the_sources_get_the_sources_verdict():
 
 
 def test_template_readme_documents_every_column():
-    from peersupport.csv_template import columns_markdown
+    from peersupport.validation.spreadsheet import columns_markdown
 
     readme = (REPO / "data/templates/README.md").read_text(encoding="utf-8")
     assert readme == columns_markdown(), "regenerate data/templates/README.md from csv_template.columns_markdown()"
 
 
 def test_template_header_has_every_column():
-    from peersupport.csv_template import COLUMN_NAMES
+    from peersupport.validation.spreadsheet import COLUMN_NAMES
 
     header = (REPO / "data/templates/roles.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
     assert sorted(header) == sorted(COLUMN_NAMES)

@@ -34,10 +34,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
 
-from peersupport import sparql_text
-from peersupport.app import Settings, create_app
-from peersupport.inputs import FORMATS, MAX_INPUT_BYTES, InputError, parse
-from peersupport.queries import PARSERS, Parameter, ParameterError
+from peersupport.sparql import text as sparql_text
+from peersupport.web.app import Settings, create_app
+from peersupport.validation.inputs import FORMATS, MAX_INPUT_BYTES, InputError, parse
+from peersupport.sparql.catalogue import PARSERS, Parameter, ParameterError
 
 from .service_fixtures import start_service, stop
 

@@ -10,8 +10,8 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SH, SKOS
 
 from peersupport import NAMESPACE
-from peersupport.generate import BASE, MARKS, SHAPES, Tally, generate, write
-from peersupport.validate import shapes_graph, validate
+from peersupport.dataset.generate import BASE, MARKS, SHAPES, Tally, generate, write
+from peersupport.validation.validate import shapes_graph, validate
 
 ORG = "http://www.w3.org/ns/org#"
 PS = NAMESPACE

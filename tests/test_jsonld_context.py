@@ -7,9 +7,9 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
-from peersupport.jsonld import RemoteContextError, parse_jsonld
+from peersupport.validation.jsonld import RemoteContextError, parse_jsonld
 from peersupport.resources import context_file
-from peersupport.vocab import PS, build_context, local_name, terms
+from peersupport.vocabulary.graph import PS, build_context, local_name, terms
 
 from .conftest import REPO
 

@@ -8,7 +8,7 @@ from rdflib import RDFS, URIRef
 from rdflib.namespace import SKOS
 
 from peersupport.resources import data_dir
-from peersupport.vocab import terms
+from peersupport.vocabulary.graph import terms
 
 SSSOM = data_dir("ontology") / "mappings.sssom.tsv"
 

@@ -4,7 +4,7 @@ defect, so none of them can pass vacuously."""
 import pytest
 from rdflib import Graph
 
-from peersupport.lint import (
+from peersupport.vocabulary.pitfalls import (
     broader_cycles,
     contradictory_domains_ranges,
     duplicate_pref_labels,

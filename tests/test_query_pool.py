@@ -13,9 +13,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from peersupport.queries import catalogue
-from peersupport.query_pool import QueryJob, QueryPool
-from peersupport.store import graph_name, load_in_memory, prepare_store
+from peersupport.sparql.catalogue import catalogue
+from peersupport.sparql.pool import QueryJob, QueryPool
+from peersupport.store.loading import graph_name, load_in_memory, prepare_store
 
 from .service_fixtures import cmdline, descendants, free_port, parent_of, stop, survivors, wait_until_up
 
@@ -30,7 +30,7 @@ def write_triples(path: Path, count: int, tag: str) -> Path:
 
 @pytest.fixture(scope="module")
 def project_store(tmp_path_factory):
-    from peersupport.store import project_files
+    from peersupport.store.loading import project_files
 
     files = project_files()
     location = tmp_path_factory.mktemp("store")
@@ -160,7 +160,7 @@ def test_pool_results_equal_the_store_queried_directly(project_store):
     ("SELECT * { ?s ?p ?o", None),
 ])
 def test_select_queries_are_limited_to_one_row_past_the_cap(text, limited):
-    from peersupport.sparql_text import with_row_limit
+    from peersupport.sparql.text import with_row_limit
 
     assert with_row_limit(text, 11) == limited
 
@@ -193,7 +193,7 @@ ROWS_IN = {
     ("SELECT ?s WHERE { ?s ?p ?o FILTER (false) }", 3, 0, False),
 ])
 def test_the_row_cap_in_every_format(five_subjects, accept, query, max_rows, rows, capped):
-    from peersupport.query_pool import run_query
+    from peersupport.sparql.pool import run_query
 
     reply = run_query(five_subjects, QueryJob(query, accept), max_rows)
     assert reply.status == 200
@@ -203,7 +203,7 @@ def test_the_row_cap_in_every_format(five_subjects, accept, query, max_rows, row
 
 
 def test_capped_json_is_the_first_rows_in_order(five_subjects):
-    from peersupport.query_pool import run_query
+    from peersupport.sparql.pool import run_query
 
     reply = run_query(five_subjects, QueryJob("SELECT ?s ?o WHERE { ?s ?p ?o } ORDER BY DESC(?s)", JSON), 2)
     assert json.loads(reply.body) == {"head": {"vars": ["s", "o"]}, "results": {"bindings": [
@@ -212,7 +212,7 @@ def test_capped_json_is_the_first_rows_in_order(five_subjects):
 
 
 def test_a_syntax_error_is_reported_on_the_text_as_sent(five_subjects):
-    from peersupport.query_pool import run_query
+    from peersupport.sparql.pool import run_query
 
     text = "SELECT * WHERE { ?s ?p }"
     with pytest.raises(SyntaxError) as direct:

@@ -6,9 +6,9 @@ import pytest
 from rdflib import OWL, RDF, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
-from peersupport.jsonld import parse_jsonld
-from peersupport.lint import missing_annotations, missing_french_labels, unknown_sources
-from peersupport.vocab import ONTOLOGY_IRI, PS, terms
+from peersupport.validation.jsonld import parse_jsonld
+from peersupport.vocabulary.pitfalls import missing_annotations, missing_french_labels, unknown_sources
+from peersupport.vocabulary.graph import ONTOLOGY_IRI, PS, terms
 
 from .conftest import REPO
 

@@ -4,7 +4,7 @@ drawn from the sources as the sources say."""
 import pytest
 from rdflib import Graph, URIRef
 
-from peersupport.reason import check_ontology, classify
+from peersupport.vocabulary.reasoning import check_ontology, classify
 
 from .conftest import REPO
 

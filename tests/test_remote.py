@@ -8,8 +8,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from peersupport.query_pool import QueryJob
-from peersupport.remote import RemoteEndpoint
+from peersupport.sparql.pool import QueryJob
+from peersupport.sparql.remote import RemoteEndpoint
 
 ROW = b'{"s": {"type": "uri", "value": "http://example.org/s"}}'
 

@@ -4,8 +4,8 @@ not kept, the byte budget holds, and the cache can be turned off."""
 import httpx
 import pytest
 
-from peersupport.query_pool import QueryJob, Reply, text_reply
-from peersupport.result_cache import CachedExecutor
+from peersupport.sparql.pool import QueryJob, Reply, text_reply
+from peersupport.sparql.cache import CachedExecutor
 
 from .service_fixtures import start_service, stop
 

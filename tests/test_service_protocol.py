@@ -8,7 +8,7 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from peersupport.store import RDF_FORMATS, project_files
+from peersupport.store.loading import RDF_FORMATS, project_files
 
 from .service_fixtures import start_oxigraph_server, start_service, stop
 

@@ -73,7 +73,7 @@ def test_namespace_dereferences_to_the_whole_vocabulary(base, client, ontology, 
 
 
 def test_html_documentation_has_an_anchor_per_term(base, client, ontology):
-    from peersupport.vocab import local_name, terms
+    from peersupport.vocabulary.graph import local_name, terms
 
     page = client.get(base + "/peer-support/", headers={"Accept": "text/html"}).text
     anchors = set(re.findall(r'<section class="term" id="([^"]+)"', page))

@@ -13,7 +13,7 @@ from rdflib import RDF, BNode, Graph, Namespace
 from rdflib.collection import Collection
 from rdflib.namespace import SH
 
-from peersupport.shacl_engine import InvalidShapes, ShapesGraph, Unsupported, load_graph, path_sparql
+from peersupport.shacl.engine import InvalidShapes, ShapesGraph, Unsupported, load_graph, path_sparql
 
 SUITE = Path(__file__).parent / "resources" / "shacl-test-suite"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")

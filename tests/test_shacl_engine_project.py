@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from peersupport import shacl_engine
-from peersupport.generate import generate
-from peersupport.inputs import parse
-from peersupport.validate import new_store, validate_store, validate_with_pyshacl
+from peersupport.shacl import engine as shacl_engine
+from peersupport.dataset.generate import generate
+from peersupport.validation.inputs import parse
+from peersupport.validation.validate import new_store, validate_store, validate_with_pyshacl
 
 from .conftest import REPO
 
@@ -57,7 +57,7 @@ def test_engine_gives_pyshacls_results_on_generated_data():
 def test_data_oxigraph_refuses_falls_back_to_pyshacl():
     """rdflib reads a relative IRI in RDF/XML (found by fuzzing); the engine refuses it and
     validate_graph gives pySHACL's results."""
-    from peersupport.validate import validate_graph
+    from peersupport.validation.validate import validate_graph
 
     graph = parse(b"<data>00</data>", "xml")
     with pytest.raises(shacl_engine.Unsupported):

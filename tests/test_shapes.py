@@ -4,8 +4,8 @@ and French with a severity, group, order and source."""
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 
-from peersupport.lint import shapes_against_shacl_shacl, undocumented_shapes, unknown_shacl_terms
-from peersupport.validate import shapes_graph
+from peersupport.vocabulary.pitfalls import shapes_against_shacl_shacl, undocumented_shapes, unknown_shacl_terms
+from peersupport.validation.validate import shapes_graph
 
 
 def test_shapes_conform_to_shacl_for_shacl():

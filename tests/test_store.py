@@ -13,7 +13,7 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from peersupport.store import LoadError, current_generation, extra_files, graph_name, prepare_store
+from peersupport.store.loading import LoadError, current_generation, extra_files, graph_name, prepare_store
 
 from .service_fixtures import free_port, start_service, stop, wait_until_up
 

@@ -9,9 +9,9 @@ import rdflib
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 
-from peersupport.inputs import MAX_INPUT_BYTES, InputError, normalise_literals, parse
-from peersupport.report import to_graph, to_html, to_json, to_text
-from peersupport.validate import validate
+from peersupport.validation.inputs import MAX_INPUT_BYTES, InputError, normalise_literals, parse
+from peersupport.validation.report import to_graph, to_html, to_json, to_text
+from peersupport.validation.validate import validate
 
 from .conftest import REPO
 
@@ -161,7 +161,7 @@ def test_concurrent_validations_give_the_same_results_as_one_at_a_time():
 
 
 def test_nothing_uploaded_changes_the_shared_graphs():
-    from peersupport.validate import _shapes_and_vocabulary
+    from peersupport.validation.validate import _shapes_and_vocabulary
 
     shapes, vocabulary = _shapes_and_vocabulary()
     before = (len(shapes), len(vocabulary))

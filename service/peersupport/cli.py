@@ -13,9 +13,9 @@ from pathlib import Path
 
 from rdflib import RDF, Graph
 
-from . import __version__
-from .docs import write_docs
-from .vocab import load_ontology, write_context
+from peersupport import __version__
+from peersupport.vocabulary.docs import write_docs
+from peersupport.vocabulary.graph import load_ontology, write_context
 
 
 def _cmd_context(args) -> int:
@@ -31,7 +31,7 @@ def _cmd_docs(args) -> int:
 
 
 def _cmd_check(args) -> int:
-    from .reason import ReasonerUnavailable, check_ontology
+    from peersupport.vocabulary.reasoning import ReasonerUnavailable, check_ontology
 
     try:
         result = check_ontology()
@@ -50,7 +50,7 @@ def _cmd_check(args) -> int:
 
 def _read_inputs(paths: list[Path], format_name: str | None = None) -> Graph:
     """All ``paths`` parsed safely into one graph; raises InputError naming the file."""
-    from .inputs import InputError, format_from_name, parse
+    from peersupport.validation.inputs import InputError, format_from_name, parse
 
     data = Graph()
     for path in paths:
@@ -67,9 +67,9 @@ def _read_inputs(paths: list[Path], format_name: str | None = None) -> Graph:
 
 
 def _cmd_classify(args) -> int:
-    from .inputs import InputError
-    from .reason import ReasonerUnavailable, classify
-    from .validate import ROLE_CLASSES
+    from peersupport.validation.inputs import InputError
+    from peersupport.vocabulary.reasoning import ReasonerUnavailable, classify
+    from peersupport.validation.validate import ROLE_CLASSES
 
     try:
         data = _read_inputs(args.files)
@@ -89,9 +89,9 @@ def _cmd_classify(args) -> int:
 
 
 def _cmd_validate(args) -> int:
-    from .inputs import InputError
-    from .report import render
-    from .validate import validate_graph
+    from peersupport.validation.inputs import InputError
+    from peersupport.validation.report import render
+    from peersupport.validation.validate import validate_graph
 
     try:
         data = _read_inputs(args.files, args.format)
@@ -107,8 +107,8 @@ def _cmd_validate(args) -> int:
 def _cmd_serve(args) -> int:
     import uvicorn
 
-    from .app import Settings, create_app
-    from .store import extra_files, project_files
+    from peersupport.web.app import Settings, create_app
+    from peersupport.store.loading import extra_files, project_files
 
     try:
         files = project_files() + extra_files(args.data) if args.data else None
@@ -123,7 +123,7 @@ def _cmd_serve(args) -> int:
         return 2
     if not settings.sparql_endpoint:
         # Load before the server starts, so a broken file is reported plainly instead of as a failed start-up.
-        from .store import LoadError, prepare_store
+        from peersupport.store.loading import LoadError, prepare_store
 
         try:
             prepare_store(settings.store, settings.files)
@@ -135,7 +135,7 @@ def _cmd_serve(args) -> int:
 
 
 def _cmd_query(args) -> int:
-    from .queries import ParameterError, catalogue, find
+    from peersupport.sparql.catalogue import ParameterError, catalogue, find
 
     if args.list or not args.name:
         for query in catalogue():
@@ -171,16 +171,16 @@ _QUERY_OUTPUTS = {"table": "application/sparql-results+json", "json": "applicati
 
 
 def _run_catalogue_query(text: str, args):
-    from .query_pool import QueryJob, run_query
+    from peersupport.sparql.pool import QueryJob, run_query
 
     job = QueryJob(query=text, accept=_QUERY_OUTPUTS[args.output])
     if args.sparql_endpoint:
-        from .remote import RemoteEndpoint
+        from peersupport.sparql.remote import RemoteEndpoint
 
         return RemoteEndpoint(args.sparql_endpoint, timeout=60.0, max_rows=1_000_000).execute(job)
     import pyoxigraph as ox
 
-    from .store import prepare_store, project_files
+    from peersupport.store.loading import prepare_store, project_files
 
     generation = prepare_store(args.store, project_files(), log=sys.stderr if args.verbose else _Quiet())
     return run_query(ox.Store.read_only(str(generation)), job, max_rows=1_000_000)
@@ -212,7 +212,7 @@ def _format_rows(body: bytes) -> str:
 
 
 def _cmd_generate(args) -> int:
-    from .generate import write
+    from peersupport.dataset.generate import write
 
     try:
         tally = write(args.output, orgs=args.orgs, seed=args.seed, failure_share=args.failure_share)

@@ -13,8 +13,8 @@ from pathlib import Path
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV, SKOS
 
-from . import NAMESPACE
-from .resources import ontology_files
+from peersupport import NAMESPACE
+from peersupport.resources import ontology_files
 
 PS = Namespace(NAMESPACE)
 ORG = Namespace("http://www.w3.org/ns/org#")

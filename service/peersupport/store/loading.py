@@ -26,8 +26,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import NAMESPACE
-from .resources import data_dir
+from peersupport import NAMESPACE
+from peersupport.resources import data_dir
 
 GRAPH_BASE = NAMESPACE + "graph/"
 # Triple formats only: a quad file could write into graphs other than its own.

@@ -14,9 +14,9 @@ from rdflib import RDF, RDFS, XSD, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import SH
 
-from . import shacl_sparql as sparql
-from .shacl_engine import _INSTANCE, _Raw, to_ox
-from .shacl_sparql import InvalidShapes, Unsupported, term_text
+from peersupport.shacl import rewriting as sparql
+from peersupport.shacl.engine import _INSTANCE, _Raw, to_ox
+from peersupport.shacl.rewriting import InvalidShapes, Unsupported, term_text
 
 _NODE_KINDS = {
     SH.IRI: (ox.NamedNode,), SH.BlankNode: (ox.BlankNode,), SH.Literal: (ox.Literal,),
@@ -338,7 +338,7 @@ def _sparql_constraint(shapes, shape, node, component, bindings: dict, messages)
 
 
 def _ox(term):
-    from .shacl_engine import to_ox
+    from peersupport.shacl.engine import to_ox
 
     return to_ox(term)
 

@@ -24,7 +24,7 @@ from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import SH
 
-from .shacl_sparql import InvalidShapes, Unsupported, term_text
+from peersupport.shacl.rewriting import InvalidShapes, Unsupported, term_text
 
 __all__ = ["ShapesGraph", "EngineResult", "Unsupported", "InvalidShapes", "to_ox", "to_rdflib", "load_graph"]
 
@@ -205,7 +205,7 @@ class _Raw:
 
 class ShapesGraph:
     def __init__(self, graph: Graph):
-        from .shacl_components import compile_constraints
+        from peersupport.shacl.components import compile_constraints
 
         self.graph = graph
         self._shapes: dict[object, Shape] = {}
@@ -264,7 +264,7 @@ class ShapesGraph:
 
     @staticmethod
     def known_parameters() -> set:
-        from .shacl_components import CORE
+        from peersupport.shacl.components import CORE
 
         return set(CORE) | {SH.sparql}
 

@@ -22,10 +22,10 @@ from rdflib.collection import Collection
 from rdflib.namespace import SH
 from rdflib.plugins.sparql.processor import prepareQuery
 
-from . import shacl_engine
-from .inputs import parse
-from .resources import data_dir
-from .vocab import ORG, PS, bind_prefixes, load_ontology
+from peersupport.shacl import engine as shacl_engine
+from peersupport.validation.inputs import parse
+from peersupport.resources import data_dir
+from peersupport.vocabulary.graph import ORG, PS, bind_prefixes, load_ontology
 
 SEVERITY_ORDER = {SH.Violation: 0, SH.Warning: 1, SH.Info: 2}
 ROLE_CLASSES = (ORG.Post, ORG.Role, ORG.Membership, PS.DescribedRole)
@@ -246,7 +246,7 @@ def validate_with_pyshacl(data: Graph) -> list[Result]:
 
 
 def _add_readings(report: Report, vocabulary: Graph) -> None:
-    from .reason import ReasonerUnavailable, classify
+    from peersupport.vocabulary.reasoning import ReasonerUnavailable, classify
 
     roles = report.roles()
     if not roles:

@@ -19,8 +19,8 @@ import time
 import httpx
 import pyoxigraph as ox
 
-from .query_pool import QueryJob, Reply, serialize_result, text_reply
-from .sparql_text import names_dataset
+from peersupport.sparql.pool import QueryJob, Reply, serialize_result, text_reply
+from peersupport.sparql.text import names_dataset
 
 _RESULT_FORMATS = {"application/sparql-results+json": ox.QueryResultsFormat.JSON,
                    "application/sparql-results+xml": ox.QueryResultsFormat.XML,

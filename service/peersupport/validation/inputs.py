@@ -135,8 +135,8 @@ TOO_DEEP = ("the data is nested too deeply (blank nodes, collections or JSON obj
 
 
 def _parse_text(text: str, fmt: str) -> Graph:
-    from .csv_template import read_csv
-    from .jsonld import RemoteContextError, parse_jsonld
+    from peersupport.validation.spreadsheet import read_csv
+    from peersupport.validation.jsonld import RemoteContextError, parse_jsonld
 
     if fmt == "csv":
         graph = read_csv(text)

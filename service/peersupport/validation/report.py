@@ -14,8 +14,8 @@ from html import escape
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 
-from .validate import Report, Result
-from .vocab import ORG, PS, bind_prefixes
+from peersupport.validation.validate import Report, Result
+from peersupport.vocabulary.graph import ORG, PS, bind_prefixes
 
 OUTPUTS = ("text", "json", "turtle", "html")
 EVIDENCE = (PS.roleHolderReceivesSupport, PS.sharedDecisionMaking, PS.mutualAgreement, PS.participationMode,
@@ -49,7 +49,7 @@ def _term(node) -> str:
 
 def _column_hint(result: Result) -> str:
     """For spreadsheet users: the template column that holds the result's path, if any."""
-    from .csv_template import COLUMNS
+    from peersupport.validation.spreadsheet import COLUMNS
 
     names = [c.name for c in COLUMNS if c.predicate is not None and c.predicate == result.path and c.subject == "role"]
     return f" [column {names[0]}]" if names else ""

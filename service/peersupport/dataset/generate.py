@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from . import NAMESPACE
+from peersupport import NAMESPACE
 
 BASE = "https://example.org/generated/"
 ORG = "http://www.w3.org/ns/org#"

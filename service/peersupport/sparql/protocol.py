@@ -15,9 +15,9 @@ import anyio
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from .negotiation import negotiate
-from .query_pool import QueryJob, Reply, text_reply
-from .sparql_text import dataset_iris, is_update, uses_service
+from peersupport.sparql.negotiation import negotiate
+from peersupport.sparql.pool import QueryJob, Reply, text_reply
+from peersupport.sparql.text import dataset_iris, is_update, uses_service
 
 FORMAT_PARAMETER = {
     "json": "application/sparql-results+json", "xml": "application/sparql-results+xml", "csv": "text/csv",

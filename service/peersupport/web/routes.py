@@ -12,10 +12,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from . import NAMESPACE
-from .inputs import InputError, format_from_name, parse
-from .negotiation import negotiate
-from .resources import context_file, data_dir
+from peersupport import NAMESPACE
+from peersupport.validation.inputs import InputError, format_from_name, parse
+from peersupport.sparql.negotiation import negotiate
+from peersupport.resources import context_file, data_dir
 
 STATIC = Path(__file__).resolve().parent / "static"
 VOCAB_TYPES = {"text/html": "html", "text/turtle": "ttl", "application/rdf+xml": "rdf", "application/ld+json": "jsonld",
@@ -37,7 +37,7 @@ def _page(title: str, body: str) -> str:
 
 @lru_cache(maxsize=1)
 def _vocabulary():
-    from .vocab import load_ontology
+    from peersupport.vocabulary.graph import load_ontology
 
     return load_ontology()
 
@@ -45,7 +45,7 @@ def _vocabulary():
 @lru_cache(maxsize=8)
 def vocabulary_document(extension: str) -> bytes:
     if extension == "html":
-        from .docs import vocabulary_html
+        from peersupport.vocabulary.docs import vocabulary_html
 
         return vocabulary_html(_vocabulary()).encode()
     return _vocabulary().serialize(format=_RDFLIB_FORMATS[extension], encoding="utf-8")
@@ -113,7 +113,7 @@ def vocabulary_router() -> APIRouter:
 # ---------------------------------------------------------------- validator
 
 def _report_response(report, media_type: str, lang: str) -> Response:
-    from .report import to_html, to_json, to_turtle
+    from peersupport.validation.report import to_html, to_json, to_turtle
 
     headers = {"Vary": "Accept", "Cache-Control": "no-store"}
     if media_type == "application/json":
@@ -155,7 +155,7 @@ def validate_router() -> APIRouter:
                          "application/rdf+xml": {"schema": {"type": "string"}}, "application/ld+json": {"schema": {"type": "string"}},
                          "text/csv": {"schema": {"type": "string"}}}}})
     async def validate(request: Request):
-        from .validate import validate_graph
+        from peersupport.validation.validate import validate_graph
 
         media_type = negotiate(request.headers.get("accept"), REPORT_TYPES)
         if media_type is None:
@@ -232,7 +232,7 @@ def pages_router() -> APIRouter:
 
     @router.get("/query", response_class=HTMLResponse)
     def query_page():
-        from .queries import catalogue
+        from peersupport.sparql.catalogue import catalogue
 
         # The editor gets each query with its parameters bound to their defaults, so it runs as shown.
         options = "".join(

@@ -32,11 +32,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .negotiation import negotiate
-from .results import (GRAPH_TYPES, SELECT_TYPES, ask_bytes, collect_rows, graph_bytes, limited_select_bytes, select_bytes,
+from peersupport.sparql.negotiation import negotiate
+from peersupport.sparql.results import (GRAPH_TYPES, SELECT_TYPES, ask_bytes, collect_rows, graph_bytes, limited_select_bytes, select_bytes,
                       written_by_oxigraph)
-from .sparql_text import names_dataset, with_row_limit
-from .store import load_in_memory
+from peersupport.sparql.text import names_dataset, with_row_limit
+from peersupport.store.loading import load_in_memory
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.routing import Mount
 
-from .headers import content_security_policy
+from peersupport.web.headers import content_security_policy
 
 SWAGGER_ASSETS = "/static/swagger"
 

@@ -13,7 +13,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import replace
 
-from .query_pool import QueryJob, Reply
+from peersupport.sparql.pool import QueryJob, Reply
 
 
 class CachedExecutor:

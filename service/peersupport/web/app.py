@@ -16,14 +16,14 @@ from fastapi import FastAPI
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 
-from . import __version__
-from .api_docs import api_docs_router
-from .catalogue_api import catalogue_router
-from .headers import SecurityHeaders
-from .limits import BodySizeLimit
-from .results import GRAPH_TYPES, SELECT_TYPES
-from .sparql import sparql_router
-from .store import graph_name, prepare_store, project_files
+from peersupport import __version__
+from peersupport.web.api_docs import api_docs_router
+from peersupport.sparql.catalogue_router import catalogue_router
+from peersupport.web.headers import SecurityHeaders
+from peersupport.web.limits import BodySizeLimit
+from peersupport.sparql.results import GRAPH_TYPES, SELECT_TYPES
+from peersupport.sparql.protocol import sparql_router
+from peersupport.store.loading import graph_name, prepare_store, project_files
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
@@ -102,12 +102,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         if settings.sparql_endpoint:
-            from .remote import RemoteEndpoint
+            from peersupport.sparql.remote import RemoteEndpoint
 
             state["executor"] = RemoteEndpoint(settings.sparql_endpoint, settings.timeout, settings.max_rows)
         else:
-            from .query_pool import QueryPool
-            from .result_cache import CachedExecutor
+            from peersupport.sparql.pool import QueryPool
+            from peersupport.sparql.cache import CachedExecutor
 
             generation = prepare_store(settings.store, settings.files)
             pool = QueryPool(str(generation), settings.files, settings.workers, settings.timeout, settings.max_rows,
@@ -131,7 +131,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(sparql_router(lambda: state["executor"], describe, set(graphs)))
     app.include_router(catalogue_router(lambda: state["executor"]))
 
-    from .web import pages_router, validate_router, vocabulary_router
+    from peersupport.web.routes import pages_router, validate_router, vocabulary_router
 
     app.include_router(validate_router())
     app.include_router(vocabulary_router())

@@ -18,7 +18,7 @@ from functools import lru_cache
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import SKOS
 
-from .vocab import ORG, PS, load_ontology
+from peersupport.vocabulary.graph import ORG, PS, load_ontology
 
 BASE = Namespace("https://example.org/")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -101,7 +101,7 @@ def allowed_values() -> dict[URIRef, dict[str, URIRef]]:
 
 
 def _error(line: int, column: str, message: str):
-    from .inputs import InputError
+    from peersupport.validation.inputs import InputError
 
     return InputError(f"column {column}: {message}", line=line)
 

@@ -11,9 +11,9 @@ from urllib.parse import parse_qs
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
-from .queries import ParameterError, catalogue, find
-from .query_pool import text_reply
-from .sparql import Executor, ProtocolError, answer, job_for, to_response
+from peersupport.sparql.catalogue import ParameterError, catalogue, find
+from peersupport.sparql.pool import text_reply
+from peersupport.sparql.protocol import Executor, ProtocolError, answer, job_for, to_response
 
 # Parameters of the protocol itself; every other one is the query's.
 PROTOCOL_PARAMETERS = {"format"}

@@ -8,8 +8,8 @@ from functools import lru_cache
 
 from rdflib import Graph
 
-from .resources import context_file
-from .vocab import CONTEXT_IRI
+from peersupport.resources import context_file
+from peersupport.vocabulary.graph import CONTEXT_IRI
 
 
 class RemoteContextError(ValueError):

@@ -14,7 +14,7 @@ from pathlib import Path
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
-from .vocab import ONTOLOGY_IRI, bind_prefixes, is_term_iri, local_name
+from peersupport.vocabulary.graph import ONTOLOGY_IRI, bind_prefixes, is_term_iri, local_name
 
 _LABELS = (RDFS.label, SKOS.prefLabel)
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from rdflib import Graph, URIRef
 
-from .vocab import PS, load_ontology
+from peersupport.vocabulary.graph import PS, load_ontology
 
 # What a role can read as, most specific first: the first that applies is the verdict.
 VERDICT_CLASSES = (PS.PeerSupportRole, PS.PeerMentoringRole, PS.ClinicalHelpRole, PS.PeersWhoProvideSupportRole)

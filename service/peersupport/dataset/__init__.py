@@ -1,0 +1,1 @@
+"""Datasets beyond the vocabulary: the generated test graphs and the RDF Data Cube integrity checks."""
