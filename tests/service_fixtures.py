@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -26,7 +27,7 @@ def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 60) -> N
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"server exited with {process.returncode}: {process.stderr.read().decode() if process.stderr else ''}")
+            raise RuntimeError(f"server exited with {process.returncode}: {server_log(process)}")
         try:
             if httpx.get(url, timeout=1, trust_env=False).status_code < 500:
                 return
@@ -36,13 +37,27 @@ def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 60) -> N
     raise RuntimeError(f"{url} did not come up")
 
 
-def start_service(store: Path, env_extra: dict | None = None, timeout: float = 3.0) -> tuple[str, subprocess.Popen]:
+def server_log(process: subprocess.Popen) -> str:
+    """What a server wrote to standard error so far (its log, for ``start_service``'s servers)."""
+    if getattr(process, "log_path", None):
+        return Path(process.log_path).read_text(errors="replace")
+    return process.stderr.read().decode(errors="replace") if process.stderr else ""
+
+
+def start_service(store: Path, env_extra: dict | None = None, timeout: float = 3.0,
+                  options: tuple[str, ...] = ()) -> tuple[str, subprocess.Popen]:
+    """``peersupport serve`` on a free port; its log (one line per request) goes to a file, not a
+    pipe nobody reads, which would fill and stop the server."""
     port = free_port()
     env = {**os.environ, **(env_extra or {})}
+    log = tempfile.NamedTemporaryFile(prefix="peersupport-serve-", suffix=".log", delete=False)
     process = subprocess.Popen(
-        [sys.executable, "-m", "peersupport.cli", "serve", "--port", str(port), "--store", str(store), "--timeout", str(timeout)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [sys.executable, "-m", "peersupport.cli", "serve", "--port", str(port), "--store", str(store), "--timeout", str(timeout),
+         *options],
+        env=env, stdout=subprocess.DEVNULL, stderr=log,
     )
+    log.close()
+    process.log_path = log.name
     base = f"http://127.0.0.1:{port}"
     wait_until_up(base + "/healthz", process)
     return base, process

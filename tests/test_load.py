@@ -341,9 +341,16 @@ def run(tmp_path_factory) -> Run:
     base, process = start_service(tmp_path_factory.mktemp("load-store"), {}, timeout=QUERY_TIMEOUT)
     result = Run(CLIENTS, SECONDS)
 
-    def drain():  # read the server's stderr as it comes: a full pipe would block the server
-        for raw in process.stderr:
-            result.stderr.append((time.perf_counter(), raw.decode("utf-8", "replace").rstrip("\n")))
+    def drain():  # follow the server's log file as it grows, timing each line
+        with open(process.log_path, encoding="utf-8", errors="replace") as log:
+            while True:
+                line = log.readline()
+                if line:
+                    result.stderr.append((time.perf_counter(), line.rstrip("\n")))
+                elif process.poll() is not None:
+                    return
+                else:
+                    time.sleep(0.05)
 
     reader = threading.Thread(target=drain, daemon=True)
     reader.start()

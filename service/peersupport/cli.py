@@ -1,8 +1,10 @@
 """The ``peersupport`` command line.
 
 Subcommands: ``context`` (regenerate the JSON-LD context), ``docs`` (HTML documentation),
-``check`` (HermiT consistency of the vocabulary), ``classify`` (what described roles read as),
-``validate`` (SHACL report on role descriptions), ``serve`` (the web service).
+``check`` (the vocabulary's and shapes' pitfalls, HermiT consistency; ``--datacube``: the survey
+cubes' W3C integrity constraints), ``classify`` (what described roles read as), ``validate``
+(SHACL report on role descriptions), ``query`` (a research question), ``generate`` (synthetic
+data), ``serve`` (the web service, its options from ``peersupport.settings``).
 """
 
 from __future__ import annotations
@@ -31,6 +33,15 @@ def _cmd_docs(args) -> int:
 
 
 def _cmd_check(args) -> int:
+    if args.datacube is not None:
+        return _check_datacube(args.datacube)
+    problems = _pitfalls()
+    for check, found in problems.items():
+        print(f"{check}:\n  " + "\n  ".join(found))
+    if not problems:
+        print("pitfalls: none in the vocabulary or the shapes")
+    if args.no_reasoner:
+        return 1 if problems else 0
     from peersupport.vocabulary.reasoning import ReasonerUnavailable, check_ontology
 
     try:
@@ -45,7 +56,40 @@ def _cmd_check(args) -> int:
         print("unsatisfiable classes:\n  " + "\n  ".join(result.unsatisfiable))
         return 1
     print("consistent; no unsatisfiable classes")
-    return 0
+    return 1 if problems else 0
+
+
+def _pitfalls() -> dict[str, list[str]]:
+    """The pitfall checks' problems on the shipped vocabulary and shapes, by check name."""
+    from peersupport.resources import data_dir
+    from peersupport.vocabulary import pitfalls
+
+    shapes = Graph()
+    for path in sorted(data_dir("shapes").glob("*.ttl")):
+        shapes.parse(path)
+    found = pitfalls.lint(load_ontology())
+    for check in (pitfalls.unknown_shacl_terms, pitfalls.undocumented_shapes, pitfalls.shapes_against_shacl_shacl):
+        if problems := check(shapes):
+            found[check.__name__] = problems
+    return found
+
+
+def _check_datacube(paths: list[Path]) -> int:
+    """The W3C Data Cube integrity constraints on ``paths`` (default: the bundled survey), with
+    the vocabulary's declarations of the component properties."""
+    from peersupport.dataset.datacube import integrity_violations
+    from peersupport.resources import data_dir
+    from peersupport.validation.inputs import InputError
+
+    paths = paths or sorted((data_dir("data") / "consultation-2012").glob("*.ttl"))
+    try:
+        graph = _read_inputs(paths)
+    except InputError as error:
+        print(f"error: cannot read input: {error}", file=sys.stderr)
+        return 2
+    violations = integrity_violations(graph + load_ontology())
+    print("\n".join(violations) if violations else f"well-formed: no Data Cube integrity violations in {len(paths)} files")
+    return 1 if violations else 0
 
 
 def _read_inputs(paths: list[Path], format_name: str | None = None) -> Graph:
@@ -107,20 +151,16 @@ def _cmd_validate(args) -> int:
 def _cmd_serve(args) -> int:
     import uvicorn
 
-    from peersupport.web.app import Settings, create_app
-    from peersupport.store.loading import extra_files, project_files
+    from peersupport.logs import configure
+    from peersupport.settings import TABLE, SettingError, Settings
+    from peersupport.web.app import create_app
 
     try:
-        files = project_files() + extra_files(args.data) if args.data else None
-    except ValueError as error:
+        settings = Settings.load(**{setting.name: getattr(args, setting.name) for setting in TABLE})
+    except SettingError as error:
         print(f"peersupport serve: {error}", file=sys.stderr)
         return 2
-    try:
-        settings = Settings.from_env(store=args.store, timeout=args.timeout, sparql_endpoint=args.sparql_endpoint,
-                                     files=files, in_memory=None if args.query_store is None else args.query_store == "memory")
-    except ValueError as error:
-        print(f"peersupport serve: {error}", file=sys.stderr)
-        return 2
+    configure(settings.log_level, settings.log_format)
     if not settings.sparql_endpoint:
         # Load before the server starts, so a broken file is reported plainly instead of as a failed start-up.
         from peersupport.store.loading import LoadError, prepare_store
@@ -130,8 +170,36 @@ def _cmd_serve(args) -> int:
         except LoadError as error:
             print(f"peersupport serve: {error}", file=sys.stderr)
             return 2
-    uvicorn.run(create_app(settings), host=args.host, port=args.port)
+    # The package's own access log replaces uvicorn's; log_config=None keeps configure()'s handlers.
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=None, access_log=False,
+                log_level=settings.log_level)
     return 0
+
+
+def _add_settings(parser: argparse.ArgumentParser) -> None:
+    """One option per row of the settings table."""
+    from peersupport.settings import TABLE
+
+    for setting in TABLE:
+        shown = setting.default if setting.default not in (None, ()) else "none"
+        options = {"help": f"{setting.help} (default: {shown}; environment: {setting.env})", "default": None,
+                   "metavar": setting.metavar or ("{" + ",".join(setting.choices) + "}" if setting.choices else None)}
+        if setting.name == "data":
+            parser.add_argument(setting.flag, type=_existing_path, action="append", **options)
+        else:
+            parser.add_argument(setting.flag, type=_argument_type(setting), **options)
+
+
+def _argument_type(setting):
+    from peersupport.settings import SettingError
+
+    def read(text: str):
+        try:
+            return setting.read(text)
+        except SettingError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+
+    return read
 
 
 def _cmd_query(args) -> int:
@@ -243,7 +311,12 @@ def build_parser() -> argparse.ArgumentParser:
     docs.add_argument("--output", type=Path, default=Path("build/docs"), help="folder to write index.html into")
     docs.set_defaults(run=_cmd_docs)
 
-    check = sub.add_parser("check", help="check the vocabulary with the HermiT reasoner (needs Java)")
+    check = sub.add_parser("check", help="check the vocabulary and shapes for pitfalls, and the vocabulary with the "
+                                         "HermiT reasoner (needs Java); exit 1 when a problem is found")
+    check.add_argument("--no-reasoner", action="store_true", help="only the pitfall checks (no Java needed)")
+    check.add_argument("--datacube", nargs="*", type=_existing_path, metavar="FILE", default=None,
+                       help="instead, check the W3C Data Cube integrity constraints (IC-1 to IC-21) on these files "
+                            "(default: the bundled survey)")
     check.set_defaults(run=_cmd_check)
 
     classify = sub.add_parser("classify", help="what described roles read as, by OWL reasoning (needs Java)")
@@ -258,16 +331,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--no-classify", action="store_true", help="skip the OWL reading of each role")
     validate.set_defaults(run=_cmd_validate)
     serve = sub.add_parser("serve", help="run the service: SPARQL endpoint, validator, vocabulary (embedded store)")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--store", type=Path, default=None, help="store folder (default: ./store, or PEERSUPPORT_STORE)")
-    serve.add_argument("--timeout", type=float, default=None, help="query time limit in seconds (default 10)")
-    serve.add_argument("--query-store", choices=["memory", "disk"], default=None,
-                       help="answer queries from an in-memory copy of the store (default, faster) or from the store "
-                            "on disk (for data larger than memory); or PEERSUPPORT_QUERY_STORE")
-    serve.add_argument("--sparql-endpoint", default=None, help="use this remote SPARQL endpoint instead of the embedded store")
-    serve.add_argument("--data", type=_existing_path, action="append", metavar="PATH",
-                       help="also serve this RDF file, or every RDF file in this folder, as local/… graphs (repeatable)")
+    _add_settings(serve)
     serve.set_defaults(run=_cmd_serve)
 
     query = sub.add_parser("query", help="run a catalogue query (research question) on the shipped data")

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from rdflib import XSD, Graph, Literal
 
+from peersupport.errors import InputError
+
 FORMATS = ("turtle", "nt", "xml", "json-ld", "csv")
 MAX_INPUT_BYTES = 10 * 1024 * 1024
 
@@ -22,15 +24,6 @@ _MEDIA_TYPES = {"text/turtle": "turtle", "application/n-triples": "nt", "applica
 _FORMAT_NAMES = {"ttl": "turtle", "turtle": "turtle", "nt": "nt", "ntriples": "nt", "n-triples": "nt",
                  "xml": "xml", "rdfxml": "xml", "rdf/xml": "xml", "jsonld": "json-ld", "json-ld": "json-ld",
                  "csv": "csv"}
-
-
-class InputError(ValueError):
-    """Input that cannot be read; ``str()`` is a message for the person who sent it."""
-
-    def __init__(self, message: str, line: int | None = None, column: int | None = None):
-        where = f"line {line}" + (f", column {column}" if column is not None else "") + ": " if line else ""
-        super().__init__(where + message)
-        self.line, self.column = line, column
 
 
 def format_from_name(name: str | None) -> str | None:

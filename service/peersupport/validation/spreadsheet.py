@@ -101,7 +101,7 @@ def allowed_values() -> dict[URIRef, dict[str, URIRef]]:
 
 
 def _error(line: int, column: str, message: str):
-    from peersupport.validation.inputs import InputError
+    from peersupport.errors import InputError
 
     return InputError(f"column {column}: {message}", line=line)
 

@@ -1,16 +1,13 @@
 """The web service: wiring the SPARQL protocol, validator, vocabulary and pages together.
 
-Settings come from ``peersupport serve`` options or ``PEERSUPPORT_*`` environment variables. By
-default the project's files are loaded into the embedded store; ``PEERSUPPORT_SPARQL_ENDPOINT``
-points the service at a remote SPARQL endpoint instead.
+Settings (``peersupport.settings``) come from ``peersupport serve`` options or ``PEERSUPPORT_*``
+environment variables. By default the project's files are loaded into the embedded store;
+``PEERSUPPORT_SPARQL_ENDPOINT`` points the service at a remote SPARQL endpoint instead.
 """
 
 from __future__ import annotations
 
-import os
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
-from pathlib import Path
 
 from fastapi import FastAPI
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
@@ -18,12 +15,15 @@ from rdflib.namespace import RDF
 
 from peersupport import __version__
 from peersupport.web.api_docs import api_docs_router
+from peersupport.web.errors import install_error_handlers
 from peersupport.sparql.catalogue_router import catalogue_router
 from peersupport.web.headers import SecurityHeaders
 from peersupport.web.limits import BodySizeLimit
 from peersupport.sparql.results import GRAPH_TYPES, SELECT_TYPES
 from peersupport.sparql.protocol import sparql_router
-from peersupport.store.loading import graph_name, prepare_store, project_files
+from peersupport.settings import Settings
+from peersupport.store.loading import graph_name, prepare_store
+from peersupport.web.access_log import AccessLog
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
@@ -31,44 +31,6 @@ _FORMAT_IRIS = {"application/sparql-results+json": "SPARQL_Results_JSON", "appli
                 "text/csv": "SPARQL_Results_CSV", "text/tab-separated-values": "SPARQL_Results_TSV",
                 "text/turtle": "Turtle", "application/n-triples": "N-Triples", "application/ld+json": "JSON-LD",
                 "application/rdf+xml": "RDF_XML"}
-
-
-@dataclass
-class Settings:
-    store: Path = Path("store")
-    timeout: float = 10.0
-    max_rows: int = 10_000
-    workers: int = 4
-    in_memory: bool = True  # queries run on an in-memory copy of the store (False: on disk)
-    result_cache_bytes: int = 64 * 1024 * 1024  # answers kept for repeated queries (0: none)
-    max_body_bytes: int = 11 * 1024 * 1024
-    body_read_seconds: float = 30.0
-    sparql_endpoint: str | None = None
-    files: list = field(default_factory=project_files)
-
-    @classmethod
-    def from_env(cls, **overrides) -> "Settings":
-        env = os.environ
-        settings = cls(
-            store=Path(env.get("PEERSUPPORT_STORE", "store")),
-            timeout=float(env.get("PEERSUPPORT_QUERY_TIMEOUT", 10.0)),
-            max_rows=int(env.get("PEERSUPPORT_MAX_ROWS", 10_000)),
-            workers=int(env.get("PEERSUPPORT_QUERY_WORKERS", 4)),
-            in_memory=_query_store(env.get("PEERSUPPORT_QUERY_STORE", "memory")),
-            result_cache_bytes=int(float(env.get("PEERSUPPORT_RESULT_CACHE_MB", 64)) * 1024 * 1024),
-            body_read_seconds=float(env.get("PEERSUPPORT_BODY_SECONDS", 30.0)),
-            sparql_endpoint=env.get("PEERSUPPORT_SPARQL_ENDPOINT") or None,
-        )
-        for name, value in overrides.items():
-            if value is not None:
-                setattr(settings, name, value)
-        return settings
-
-
-def _query_store(value: str) -> bool:
-    if value not in ("memory", "disk"):
-        raise ValueError(f"PEERSUPPORT_QUERY_STORE is {value!r}: use 'memory' or 'disk'")
-    return value == "memory"
 
 
 def service_description(endpoint_url: str, graphs: list[str], media_type: str) -> bytes:
@@ -96,7 +58,7 @@ def service_description(endpoint_url: str, graphs: list[str], media_type: str) -
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    settings = settings or Settings.from_env()
+    settings = settings or Settings.load()
     state: dict = {}
 
     @asynccontextmanager
@@ -121,8 +83,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="Peer Support Vocabulary service", version=__version__, lifespan=lifespan,
                   docs_url=None, redoc_url=None,
                   description="SPARQL endpoint over the peer-support graph, role validator and vocabulary.")
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, read_seconds=settings.body_read_seconds)
+    install_error_handlers(app)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, read_seconds=settings.body_seconds)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(AccessLog, store="remote" if settings.sparql_endpoint else f"embedded ({settings.query_store})")
     graphs = [graph_name(name).value for name, _ in settings.files]
 
     def describe(media_type: str) -> bytes:

@@ -7,6 +7,10 @@ from __future__ import annotations
 import time
 
 import anyio
+from starlette.requests import Request
+
+from peersupport.errors import BodyTimeout, ServiceError, TooLarge
+from peersupport.web.errors import error_response
 
 
 class BodySizeLimit:
@@ -19,7 +23,7 @@ class BodySizeLimit:
         headers = dict(scope.get("headers") or [])
         length = headers.get(b"content-length")
         if length is not None and length.isdigit() and int(length) > self.max_bytes:
-            return await _refuse(send, 413, f"request body larger than the limit of {self.max_bytes} bytes")
+            return await _refuse(scope, send, self._too_large())
         received, deadline, started = 0, time.monotonic() + self.read_seconds, False
 
         async def limited_receive():
@@ -44,18 +48,25 @@ class BodySizeLimit:
             await self.app(scope, limited_receive, tracking_send)
         except _TooLarge:
             if not started:
-                await _refuse(send, 413, f"request body larger than the limit of {self.max_bytes} bytes")
+                await _refuse(scope, send, self._too_large())
         except _TooSlow:
             if not started:
-                await _refuse(send, 408, f"the request body did not arrive within {self.read_seconds:g} s")
+                await _refuse(scope, send, BodyTimeout(f"the request body did not arrive within {self.read_seconds:g} s"))
+
+    def _too_large(self) -> TooLarge:
+        return TooLarge(f"request body larger than the limit of {self.max_bytes} bytes")
 
 
-async def _refuse(send, status: int, message: str) -> None:
-    body = (message + "\n").encode()
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode()),
-                            (b"connection", b"close")]})
-    await send({"type": "http.response.body", "body": body})
+async def _refuse(scope, send, error: ServiceError) -> None:
+    """Answer with the service's error answer; the connection is closed, as the rest of the body
+    may still be on its way."""
+    error.headers["Connection"] = "close"
+    response = error_response(Request(scope), error)
+
+    async def nothing():
+        return {"type": "http.disconnect"}
+
+    await response(scope, nothing, send)
 
 
 class _TooLarge(Exception):

@@ -1,0 +1,141 @@
+"""One shape of answer for every failure (``peersupport.web.errors``): each typed error of
+``peersupport.errors``, raised in a route, answers with its status and the same message as an
+error page in the site layout (browser), as JSON, or as plain text."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from peersupport import errors
+from peersupport.settings import Settings
+from peersupport.web.app import create_app
+
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+TYPED = [errors.BadRequest, errors.InputError, errors.Refused, errors.NotFound, errors.NotAcceptable,
+         errors.BodyTimeout, errors.TooLarge, errors.UnsupportedFormat, errors.UpstreamFailure, errors.Timeout,
+         errors.Busy, errors.InternalError]
+STATUSES = {errors.BadRequest: 400, errors.InputError: 400, errors.Refused: 403, errors.NotFound: 404,
+            errors.NotAcceptable: 406, errors.BodyTimeout: 408, errors.TooLarge: 413, errors.UnsupportedFormat: 415,
+            errors.UpstreamFailure: 502, errors.Timeout: 503, errors.Busy: 503, errors.InternalError: 500}
+
+
+@pytest.fixture(scope="module")
+def client():
+    app = create_app(Settings(store=Path("unused")))
+
+    @app.get("/raise/{name}")
+    def raise_named(name: str):
+        error_type = getattr(errors, name)
+        if error_type is errors.InputError:
+            raise errors.InputError("Turtle syntax error: expected '.' & <more>", line=3, column=7)
+        raise error_type("the thing named <here> & there failed", hint="Do this & that.")
+
+    @app.get("/crash")
+    def crash():
+        raise RuntimeError("a secret internal detail")
+
+    # Not entered as a context manager: no store is loaded, as none of these routes needs one.
+    return TestClient(app, raise_server_exceptions=False)
+
+
+def expected_message(error_type) -> str:
+    return "line 3, column 7: Turtle syntax error: expected '.' & <more>" if error_type is errors.InputError \
+        else "the thing named <here> & there failed"
+
+
+def expected_hint(error_type) -> str:
+    return error_type.hint if error_type is errors.InputError else "Do this & that."
+
+
+def test_every_typed_error_has_its_own_status():
+    assert {t: t.status for t in TYPED} == STATUSES
+
+
+@pytest.mark.parametrize("error_type", TYPED, ids=lambda t: t.__name__)
+def test_a_machine_asking_for_json_gets_the_error_object(client, error_type):
+    response = client.get(f"/raise/{error_type.__name__}", headers={"Accept": "application/json", "X-Request-Id": "r-1"})
+    assert response.status_code == STATUSES[error_type]
+    assert response.headers["content-type"] == "application/json"
+    body = {"status": STATUSES[error_type], "title": error_type.title, "message": expected_message(error_type),
+            "hint": expected_hint(error_type), "request_id": "r-1"}
+    if error_type is errors.InputError:
+        body.update(line=3, column=7)
+    assert response.json() == {"error": body}
+    assert response.headers["x-request-id"] == "r-1"
+
+
+@pytest.mark.parametrize("error_type", TYPED, ids=lambda t: t.__name__)
+def test_any_other_client_gets_the_message_as_text(client, error_type):
+    response = client.get(f"/raise/{error_type.__name__}", headers={"Accept": "application/sparql-results+json"})
+    assert response.status_code == STATUSES[error_type]
+    assert response.headers["content-type"] == "text/plain; charset=utf-8"
+    assert response.text == f"{expected_message(error_type)}\n{expected_hint(error_type)}\n"
+
+
+@pytest.mark.parametrize("error_type", TYPED, ids=lambda t: t.__name__)
+def test_a_browser_gets_an_error_page_in_the_site_layout(client, error_type):
+    response = client.get(f"/raise/{error_type.__name__}", headers={"Accept": BROWSER, "X-Request-Id": "r-2"})
+    assert response.status_code == STATUSES[error_type]
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
+    page = response.text
+    assert '<nav class="top" aria-label="site">' in page and "<footer>" in page
+    assert f"<h1>{error_type.title}</h1>" in page
+    escaped = expected_message(error_type).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("'", "&#39;")
+    assert f'<p class="message">{escaped}</p>' in page
+    assert f"Status {STATUSES[error_type]} · request <code>r-2</code>" in page
+    assert "<here>" not in page
+
+
+def test_the_error_page_speaks_french_when_asked(client):
+    page = client.get("/raise/NotFound?lang=fr", headers={"Accept": BROWSER}).text
+    assert '<html lang="fr">' in page and "<strong>Que faire" in page and "Statut 404" in page
+
+
+def test_an_unexpected_exception_is_a_500_without_its_details(client):
+    response = client.get("/crash", headers={"Accept": "application/json", "X-Request-Id": "r-3"})
+    assert response.status_code == 500
+    assert response.json() == {"error": {
+        "status": 500, "title": "Internal error", "message": "the service failed while answering this request",
+        "hint": "Try again; if it goes on, tell the operators the request id r-3.", "request_id": "r-3"}}
+    assert "secret" not in response.text and "Traceback" not in response.text
+
+
+def test_an_unknown_address_and_a_wrong_method_take_the_same_shape(client):
+    missing = client.get("/no/such/page", headers={"Accept": "application/json"})
+    assert missing.status_code == 404
+    assert missing.json()["error"]["message"] == "there is nothing at this address"
+    wrong = client.delete("/healthz", headers={"Accept": "application/json"})
+    assert wrong.status_code == 405
+    assert wrong.json()["error"]["title"] == "Method Not Allowed"
+    assert wrong.headers["allow"] == "GET"
+
+
+def test_a_client_request_id_that_is_not_plain_is_replaced(client):
+    response = client.get("/raise/NotFound", headers={"Accept": "application/json", "X-Request-Id": "evil id; x=\"1\""})
+    given = response.json()["error"]["request_id"]
+    assert given != "evil id; x=\"1\"" and len(given) == 16 and response.headers["x-request-id"] == given
+
+
+def test_a_body_over_the_limit_takes_the_same_shape():
+    app = create_app(Settings(store=Path("unused"), max_body_bytes=10))
+    with_limit = TestClient(app, raise_server_exceptions=False)
+    response = with_limit.post("/validate", content=b"x" * 11, headers={"Accept": "application/json",
+                                                                      "Content-Type": "text/turtle"})
+    assert response.status_code == 413
+    assert response.json()["error"]["message"] == "request body larger than the limit of 10 bytes"
+    assert response.json()["error"]["title"] == "Too large"
+    assert response.headers["connection"] == "close"
+
+
+def test_errors_survive_the_pipe_from_a_query_worker():
+    import pickle
+
+    error = pickle.loads(pickle.dumps(errors.Busy("all busy", headers={"Retry-After": "1"})))
+    assert (type(error), error.message, error.status, error.headers, error.hint) == (
+        errors.Busy, "all busy", 503, {"Retry-After": "1"}, errors.Busy.hint)
+    located = pickle.loads(pickle.dumps(errors.InputError("bad", line=2, column=5)))
+    assert (str(located), located.line, located.column) == ("line 2, column 5: bad", 2, 5)
