@@ -59,11 +59,12 @@ def test_docs_document_every_term(tmp_path, ontology):
     anchors = set(re.findall(r'<section class="term" id="([^"]+)"', schemes))
     assert {local_name(c) for c in concepts} <= anchors
     assert 'id="Hope"' in schemes and "espoir" in schemes
+    assert "<style>" in schemes and "<footer>" in schemes and 'href="/' not in schemes  # the site layout, as a file
 
 
 @pytest.mark.java
 def test_check_command_reports_consistency(require_java):
-    assert run("check").stdout == "consistent; no unsatisfiable classes\n"
+    assert run("check").stdout == "pitfalls: none in the vocabulary or the shapes\nconsistent; no unsatisfiable classes\n"
 
 
 @pytest.mark.java
@@ -114,7 +115,8 @@ def test_validate_several_files_and_outputs():
     turtle = run("validate", "--no-classify", "--output", "turtle", *files, check=False).stdout
     assert "sh:ValidationReport" in turtle
     html = run("validate", "--no-classify", "--output", "html", "--lang", "fr", *files, check=False).stdout
-    assert html.startswith('<!DOCTYPE html><html lang="fr">') and "Non réciproque" in html
+    assert html.startswith("<!DOCTYPE html>") and '<html lang="fr">' in html and "Non réciproque" in html
+    assert "<style>" in html and "<footer>" in html and 'href="/' not in html  # the layout, as a file to keep
 
 
 def test_validate_format_option_overrides_the_file_name(tmp_path):
