@@ -15,7 +15,6 @@ The last ``prepare_store`` folder is kept: our endpoint then serves it without l
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import sys
 import time
@@ -28,8 +27,7 @@ from .servers import REPO
 def _prepare(folder: Path, files: list[tuple[str, Path]]) -> None:
     from peersupport.store.loading import prepare_store
 
-    with open(os.devnull, "w") as quiet:
-        prepare_store(folder, files, log=quiet)
+    prepare_store(folder, files)  # its progress goes to logging, which the bench leaves unconfigured
 
 
 def _bulk(folder: Path, files: list[tuple[str, Path]]) -> None:

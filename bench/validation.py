@@ -2,7 +2,7 @@
 organisation's upload.
 
 * ours: the N-Triples bytes parsed by Oxigraph into a store holding the vocabulary
-  (``shacl_engine.load_rdf`` into ``validate.new_store()``), then ``validate.validate_store``,
+  (``shacl.terms.load_rdf`` into ``validate.new_store()``), then ``validate.validate_store``,
   the set-at-a-time engine ``validate_graph`` uses; the parse is timed (plain's is not), and the
   10 MB input cap of ``validate`` does not apply. rdflib never reads the data, so its triples and
   roles are counted in the store;
@@ -82,14 +82,14 @@ def child_main(engine: str, data_path: str, cap: float, repeat: int, keys_path: 
     import pyshacl
     from rdflib import Graph
 
-    from peersupport.shacl import engine as shacl_engine
-    from peersupport.validation.validate import _engine, _results, _shapes_and_vocabulary, new_store, validate_store
+    from peersupport.shacl.terms import load_rdf
+    from peersupport.validation.validate import compiled_engine, new_store, pyshacl_results, shapes_and_vocabulary, validate_store
 
     from .data import count_roles
 
-    shapes, vocabulary = _shapes_and_vocabulary()  # parsed once per process, as in the service
+    shapes, vocabulary = shapes_and_vocabulary()  # parsed once per process, as in the service
     if engine == "ours":
-        _engine()  # the shapes compiled and the vocabulary converted once per process, as in the service
+        compiled_engine()  # the shapes compiled and the vocabulary converted once per process, as in the service
         ntriples = Path(data_path).read_bytes()
         counts = _ours_counts(ntriples)
     else:
@@ -99,7 +99,7 @@ def child_main(engine: str, data_path: str, cap: float, repeat: int, keys_path: 
 
     def ours():
         store, originals = new_store()
-        originals.update(shacl_engine.load_rdf(store, ntriples))
+        originals.update(load_rdf(store, ntriples))
         return validate_store(store, originals)
 
     def plain():
@@ -107,7 +107,7 @@ def child_main(engine: str, data_path: str, cap: float, repeat: int, keys_path: 
         merged += vocabulary
         merged += data
         _, results_graph, _ = pyshacl.validate(merged, shacl_graph=shapes)
-        return _results(shapes, results_graph)
+        return pyshacl_results(shapes, results_graph)
 
     run = ours if engine == "ours" else plain
     print(json.dumps(counts), flush=True)
@@ -134,11 +134,11 @@ def child_main(engine: str, data_path: str, cap: float, repeat: int, keys_path: 
 
 
 def one_org_main(repeat: int) -> int:
-    from peersupport.validation.validate import _shapes_and_vocabulary, validate
+    from peersupport.validation.validate import shapes_and_vocabulary, validate
 
     from .data import one_organisation
 
-    _shapes_and_vocabulary()
+    shapes_and_vocabulary()
     validate(one_organisation(0), format="nt", classify=False)  # warm-up: rdflib's parsers and SPARQL
     for seed in range(1, repeat + 1):
         upload = one_organisation(seed)

@@ -1,5 +1,6 @@
 """The pages in a real browser: headless Chromium from Debian (chromium, chromium-driver),
-driven by Selenium against the service on 127.0.0.1."""
+driven by Selenium against the service on 127.0.0.1. Each test saves what the browser shows in
+``build/screenshots/`` (the whole page), for people to look at."""
 
 import os
 import shutil
@@ -10,6 +11,17 @@ from .conftest import REPO
 from .service_fixtures import start_service, stop
 
 CHROMIUM, DRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+SCREENSHOTS = REPO / "build" / "screenshots"
+
+
+def screenshot(browser, name: str, whole: bool = True) -> None:
+    """The page as ``build/screenshots/NAME.png``: the whole of it (up to 8,000 pixels) or the window."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    if whole:
+        height = browser.execute_script("return document.documentElement.scrollHeight")
+        browser.set_window_size(1200, min(max(height + 150, 600), 8000))  # the window's own frame takes some
+    browser.save_screenshot(str(SCREENSHOTS / f"{name}.png"))
+    browser.set_window_size(1200, 900)
 
 
 @pytest.fixture(scope="module")
@@ -23,6 +35,7 @@ def browser():
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
+    options.add_argument("--window-size=1200,900")
     for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"):
         options.add_argument(flag)
@@ -51,6 +64,20 @@ def test_run_an_example_query_and_see_its_rows(browser, base):
     assert browser.find_element(By.ID, "status").text == "12 rows"
     cells = [r.find_elements(By.TAG_NAME, "td")[1].text for r in rows]
     assert "peer mentoring" in cells and "intentional peer support" in cells
+    screenshot(browser, "query")
+
+
+def test_home_page_shows_the_menu_and_switches_language(browser, base):
+    from selenium.webdriver.common.by import By
+
+    browser.get(base + "/")
+    menu = [a.text for a in browser.find_elements(By.CSS_SELECTOR, "nav.top a")]
+    assert menu == ["Home", "Query", "Validate", "Vocabulary", "API"]
+    screenshot(browser, "home")
+    browser.find_element(By.LINK_TEXT, "Français").click()
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Vocabulaire du soutien par les pairs"
+    assert [a.text for a in browser.find_elements(By.CSS_SELECTOR, "nav.top a")][2] == "Vérifier"
+    screenshot(browser, "home-fr")
 
 
 def test_upload_an_invalid_role_and_see_the_violation(browser, base):
@@ -65,6 +92,50 @@ def test_upload_an_invalid_role_and_see_the_violation(browser, base):
     (violation,) = browser.find_elements(By.CSS_SELECTOR, "li.violation")
     assert violation.text.startswith("violation Not reciprocal: this role claims peer support")
     assert browser.find_element(By.CSS_SELECTOR, "p.verdict").text == "does not conform (1 violations, 0 warnings, 0 infos)"
+    assert browser.find_element(By.CSS_SELECTOR, 'nav.top a[aria-current="page"]').text == "Validate"
+    assert browser.find_element(By.LINK_TEXT, "Check another file").get_attribute("href").endswith("/validate?lang=en")
+    screenshot(browser, "report")
+
+
+def test_the_csv_template_report_in_french(browser, base):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    browser.get(base + "/validate?lang=fr")
+    screenshot(browser, "validate-fr")
+    browser.find_element(By.ID, "file").send_keys(str(REPO / "data/templates/roles.csv"))
+    Select(browser.find_element(By.ID, "lang")).select_by_value("fr")
+    browser.find_element(By.ID, "validate-button").click()
+    WebDriverWait(browser, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, "p.verdict"))
+    assert browser.find_element(By.CSS_SELECTOR, "p.verdict").text.startswith("non conforme (1 violations, 1 avertissements")
+    assert browser.find_element(By.CSS_SELECTOR, "section.organisation h2").text == "Organisation : Our Voices Peer Network"
+    screenshot(browser, "report-csv-fr")
+
+
+def test_validating_nothing_shows_the_error_page_in_the_site_layout(browser, base):
+    from selenium.webdriver.common.by import By
+
+    browser.get(base + "/validate")
+    browser.find_element(By.ID, "validate-button").click()
+    problem = browser.find_element(By.CSS_SELECTOR, "section.problem")
+    assert problem.find_element(By.TAG_NAME, "h1").text == "Nothing to validate"
+    assert problem.find_element(By.CSS_SELECTOR, "p.message").text == "Nothing to validate: choose a file or paste your data"
+    assert browser.find_elements(By.CSS_SELECTOR, "nav.top a") and browser.find_element(By.TAG_NAME, "footer")
+    screenshot(browser, "error-nothing-to-validate")
+    problem.find_element(By.LINK_TEXT, "Back to the form").click()
+    assert browser.find_element(By.ID, "validate-form")
+
+
+def test_vocabulary_page_and_a_missing_term(browser, base):
+    from selenium.webdriver.common.by import By
+
+    browser.get(base + "/peer-support/PeerSupportRole")
+    assert browser.current_url.endswith("/peer-support/vocab.html#PeerSupportRole")
+    assert browser.find_element(By.ID, "PeerSupportRole").find_element(By.TAG_NAME, "h3").text == "peer support role"
+    screenshot(browser, "vocabulary-term", whole=False)
+    browser.get(base + "/peer-support/NoSuchTerm")
+    assert browser.find_element(By.CSS_SELECTOR, "section.problem h1").text == "Not found"
+    screenshot(browser, "error-no-such-term")
 
 
 def test_api_docs_render_offline(browser, base):
@@ -76,3 +147,4 @@ def test_api_docs_render_offline(browser, base):
     WebDriverWait(browser, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".opblock-summary-path"))
     paths = {e.text.replace("\u200b", "") for e in browser.find_elements(By.CSS_SELECTOR, ".opblock-summary-path")}
     assert {"/sparql", "/validate", "/healthz"} <= paths
+    screenshot(browser, "api-docs", whole=False)

@@ -84,7 +84,8 @@ def test_a_browser_gets_an_error_page_in_the_site_layout(client, error_type):
     page = response.text
     assert '<nav class="top" aria-label="site">' in page and "<footer>" in page
     assert f"<h1>{error_type.title}</h1>" in page
-    escaped = expected_message(error_type).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("'", "&#39;")
+    message = expected_message(error_type)
+    escaped = (message[:1].upper() + message[1:]).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("'", "&#39;")
     assert f'<p class="message">{escaped}</p>' in page
     assert f"Status {STATUSES[error_type]} · request <code>r-2</code>" in page
     assert "<here>" not in page

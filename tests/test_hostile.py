@@ -64,8 +64,17 @@ def nothing_fetched_and_still_answering(request):
 
 
 def assert_refused(response, status: int, message: str):
+    """Refused with ``status``, the message (JSON error object or text) beginning ``message``;
+    "cannot read the data: " stands for the error's title when the data was unreadable."""
     assert response.status_code == status, response.text
-    assert response.text.startswith(message), response.text
+    if response.headers["content-type"] == "application/json":
+        error = response.json()["error"]
+        if message.startswith("cannot read the data: "):
+            assert error["title"] == "Cannot read the data", error
+            message = message[len("cannot read the data: "):]
+        assert error["message"].startswith(message), error
+    else:
+        assert response.text.startswith(message), response.text
     assert not LEAKS.search(response.text), response.text
 
 
@@ -132,7 +141,7 @@ def test_csv_formulas_are_data_never_evaluated(base, client):
     report = client.post(base + "/validate", content=(CSV_HEADER + "\n" + row + "\n").encode(),
                          headers={"Content-Type": "text/csv", "Accept": "text/html"})
     assert report.status_code == 200
-    assert "=cmd|&#x27; /C calc&#x27;!A0" in report.text and "=HYPERLINK(&quot;http://evil&quot;,&quot;x&quot;)" in report.text
+    assert "=cmd|&#39; /C calc&#39;!A0" in report.text and "=HYPERLINK(&#34;http://evil&#34;,&#34;x&#34;)" in report.text
     as_id = CSV_HEADER + "\n" + "@SUM(1+1),x" + "," * (CSV_HEADER.count(",") - 1) + "\n"
     assert_refused(validate(client, base, as_id.encode(), "text/csv"), 400,
                    'cannot read the data: line 2: column organisation_id: \'@SUM(1+1)\' is not a valid identifier')
@@ -170,7 +179,10 @@ def test_a_trickled_upload_is_cut_off_and_others_are_served_meanwhile(base):
             reply += chunk
         reply = reply.decode()
     assert set(answered) == {200}
-    assert reply.startswith("HTTP/1.1 408") and reply.endswith("the request body did not arrive within 2 s\n")
+    from peersupport.errors import BodyTimeout
+
+    assert reply.startswith("HTTP/1.1 408")
+    assert reply.endswith(f"\r\n\r\nthe request body did not arrive within 2 s\n{BodyTimeout.hint}\n")
 
 
 @pytest.mark.parametrize("path", ["/peer-support/%E2%80%AE%00", "/peer-support/..%2F..%2Fetc%2Fpasswd",

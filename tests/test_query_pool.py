@@ -3,7 +3,10 @@ the store on disk), answering the same as the store itself, replaced at once whe
 and gone when the server is."""
 
 import json
+import logging
 import os
+import re
+import threading
 import signal
 import subprocess
 import sys
@@ -13,8 +16,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from peersupport.errors import BadRequest, Busy, InternalError, Timeout
 from peersupport.sparql.catalogue import catalogue
-from peersupport.sparql.pool import QueryJob, QueryPool
+from peersupport.sparql.execution import run_query
+from peersupport.sparql.jobs import QueryJob
+from peersupport.sparql.pool import QueryPool
 from peersupport.store.loading import graph_name, load_in_memory, prepare_store
 
 from .service_fixtures import cmdline, descendants, free_port, parent_of, stop, survivors, wait_until_up
@@ -34,7 +40,7 @@ def project_store(tmp_path_factory):
 
     files = project_files()
     location = tmp_path_factory.mktemp("store")
-    return prepare_store(location, files, log=open(os.devnull, "w")), files
+    return prepare_store(location, files), files
 
 
 def rows(body: bytes) -> list[tuple]:
@@ -50,7 +56,6 @@ def test_in_memory_and_on_disk_answer_every_catalogue_query_alike(project_store)
         for query in catalogue():
             job = QueryJob(query.with_defaults(), JSON)
             from_memory, from_disk = memory.execute(job), disk.execute(job)
-            assert (from_memory.status, from_disk.status) == (200, 200), query.name
             assert rows(from_memory.body) == rows(from_disk.body), query.name
             assert rows(from_memory.body), f"{query.name} answered no rows"
     finally:
@@ -61,7 +66,7 @@ def test_in_memory_and_on_disk_answer_every_catalogue_query_alike(project_store)
 def test_the_in_memory_copy_holds_the_generation_even_when_a_file_changed_since(tmp_path):
     kept, changed = write_triples(tmp_path / "kept.nt", 3, "kept"), write_triples(tmp_path / "changed.nt", 4, "old")
     files = [("local/kept.nt", kept), ("local/changed.nt", changed)]
-    generation = prepare_store(tmp_path / "store", files, log=open(os.devnull, "w"))
+    generation = prepare_store(tmp_path / "store", files)
     write_triples(changed, 2, "new")  # edited after the load: the generation still holds the old triples
     store = load_in_memory(generation, files)
     values = {name: sorted(q.object.value for q in store.quads_for_pattern(None, None, None, graph_name(name)))
@@ -76,11 +81,56 @@ def test_a_worker_stopped_at_the_time_limit_is_replaced_in_well_under_a_second(p
     pool = QueryPool(str(generation), files, workers=1, timeout=1)
     try:
         started = time.monotonic()
-        assert pool.execute(QueryJob(SLOW, JSON)).status == 503
+        with pytest.raises(Timeout, match="ran longer than the time limit of 1 s"):
+            pool.execute(QueryJob(SLOW, JSON))
         reply = pool.execute(QueryJob("ASK { ?s ?p ?o }", JSON))
-        assert (reply.status, json.loads(reply.body)) == (200, {"head": {}, "boolean": True})
+        assert json.loads(reply.body) == {"head": {}, "boolean": True}
         # The time limit (1 s) plus a fork, not a second load of the store.
         assert time.monotonic() - started < 1.8
+    finally:
+        pool.close()
+
+
+def test_a_worker_that_dies_is_an_internal_error_and_every_change_is_logged(project_store, caplog):
+    generation, files = project_store
+    with caplog.at_level(logging.INFO, logger="peersupport.sparql.pool"):
+        pool = QueryPool(str(generation), files, workers=1, timeout=30)
+        try:
+            first = int(re.search(r"query worker (\d+) started", caplog.text).group(1))
+            threading.Timer(0.5, os.kill, (first, signal.SIGKILL)).start()
+            with pytest.raises(InternalError, match="the query worker stopped unexpectedly"):
+                pool.execute(QueryJob(SLOW, JSON))
+            assert json.loads(pool.execute(QueryJob("ASK { ?s ?p ?o }", JSON)).body)["boolean"] is True
+        finally:
+            pool.close()
+    replaced = next(r for r in caplog.records if "replaced worker" in r.getMessage())
+    assert replaced.levelno == logging.WARNING
+    assert re.fullmatch(rf"query worker \d+ replaced worker {first}, which stopped unexpectedly while running a query",
+                        replaced.getMessage())
+    assert "query workers stopped (1) and their holder" in caplog.text
+
+
+def test_with_no_worker_free_the_pool_is_busy_and_says_when_to_try_again(project_store):
+    generation, files = project_store
+    pool = QueryPool(str(generation), files, workers=1, timeout=0.5)
+    try:
+        held = pool._idle.get()  # the only worker, taken as a running query would
+        with pytest.raises(Busy) as busy:
+            pool.execute(QueryJob("ASK { ?s ?p ?o }", JSON))
+        assert busy.value.message == "all 1 query workers are busy: none came free within the time limit of 0.5 s"
+        assert busy.value.headers == {"Retry-After": "1"}
+        pool._idle.put(held)
+    finally:
+        pool.close()
+
+
+def test_an_error_raised_in_a_worker_is_raised_again_in_the_server(project_store):
+    generation, files = project_store
+    pool = QueryPool(str(generation), files, workers=1, timeout=30)
+    try:
+        with pytest.raises(BadRequest, match="^SPARQL syntax error: "):
+            pool.execute(QueryJob("SELECT * WHERE { ?s ?p }", JSON))
+        assert pool.execute(QueryJob("ASK { ?s ?p ?o }", JSON)).media_type.startswith(JSON)  # the same worker goes on
     finally:
         pool.close()
 
@@ -112,7 +162,7 @@ def test_an_unknown_query_store_setting_stops_serve_with_a_message(tmp_path):
     run = subprocess.run([sys.executable, "-m", "peersupport.cli", "serve", "--port", str(free_port()),
                           "--store", str(tmp_path / "store")], env=env, capture_output=True, text=True, timeout=60)
     assert run.returncode == 2
-    assert run.stderr.strip() == "peersupport serve: PEERSUPPORT_QUERY_STORE is 'ram': use 'memory' or 'disk'"
+    assert run.stderr.strip() == "peersupport serve: --query-store / PEERSUPPORT_QUERY_STORE is 'ram': use one of memory, disk"
 
 
 def test_the_disk_setting_is_taken_from_the_command_line(tmp_path):
@@ -193,18 +243,13 @@ ROWS_IN = {
     ("SELECT ?s WHERE { ?s ?p ?o FILTER (false) }", 3, 0, False),
 ])
 def test_the_row_cap_in_every_format(five_subjects, accept, query, max_rows, rows, capped):
-    from peersupport.sparql.pool import run_query
-
     reply = run_query(five_subjects, QueryJob(query, accept), max_rows)
-    assert reply.status == 200
     assert reply.media_type.startswith(accept)
     assert ROWS_IN[accept](reply.body) == rows
     assert reply.headers == ({"X-SPARQL-MaxRows": str(max_rows)} if capped else {})
 
 
 def test_capped_json_is_the_first_rows_in_order(five_subjects):
-    from peersupport.sparql.pool import run_query
-
     reply = run_query(five_subjects, QueryJob("SELECT ?s ?o WHERE { ?s ?p ?o } ORDER BY DESC(?s)", JSON), 2)
     assert json.loads(reply.body) == {"head": {"vars": ["s", "o"]}, "results": {"bindings": [
         {"s": {"type": "uri", "value": "http://example.org/s4"}, "o": {"type": "literal", "value": "v4"}},
@@ -212,10 +257,9 @@ def test_capped_json_is_the_first_rows_in_order(five_subjects):
 
 
 def test_a_syntax_error_is_reported_on_the_text_as_sent(five_subjects):
-    from peersupport.sparql.pool import run_query
-
     text = "SELECT * WHERE { ?s ?p }"
     with pytest.raises(SyntaxError) as direct:
         five_subjects.query(text)
-    reply = run_query(five_subjects, QueryJob(text, JSON), 3)
-    assert (reply.status, reply.body.decode()) == (400, f"SPARQL syntax error: {direct.value}\n")
+    with pytest.raises(BadRequest) as reported:
+        run_query(five_subjects, QueryJob(text, JSON), 3)
+    assert reported.value.message == f"SPARQL syntax error: {direct.value}"

@@ -4,8 +4,9 @@ not kept, the byte budget holds, and the cache can be turned off."""
 import httpx
 import pytest
 
-from peersupport.sparql.pool import QueryJob, Reply, text_reply
+from peersupport.errors import BadRequest
 from peersupport.sparql.cache import CachedExecutor
+from peersupport.sparql.jobs import QueryJob, Reply
 
 from .service_fixtures import start_service, stop
 
@@ -13,7 +14,7 @@ JSON = "application/sparql-results+json"
 
 
 class CountingExecutor:
-    """Answers ``size`` bytes for a query, 400 for the text "bad", and counts the jobs it ran."""
+    """Answers ``size`` bytes for a query, raises BadRequest for the text "bad", and counts the jobs it ran."""
 
     def __init__(self, size: int = 10):
         self.size, self.ran = size, []
@@ -21,8 +22,8 @@ class CountingExecutor:
     def execute(self, job: QueryJob) -> Reply:
         self.ran.append(job.query)
         if job.query == "bad":
-            return text_reply(400, "bad query")
-        return Reply(200, JSON, job.query.encode().ljust(self.size, b" "))
+            raise BadRequest("bad query")
+        return Reply(JSON, job.query.encode().ljust(self.size, b" "))
 
 
 def test_a_repeated_job_is_answered_from_memory():
@@ -46,7 +47,9 @@ def test_accept_and_dataset_are_part_of_the_key():
 def test_failures_are_not_kept():
     inner = CountingExecutor()
     cache = CachedExecutor(inner, max_bytes=1000)
-    assert [cache.execute(QueryJob("bad", JSON)).status for _ in range(2)] == [400, 400]
+    for _ in range(2):
+        with pytest.raises(BadRequest, match="bad query"):
+            cache.execute(QueryJob("bad", JSON))
     assert inner.ran == ["bad", "bad"]
 
 

@@ -118,6 +118,17 @@ def test_syntax_error_is_400_with_the_parser_message(base, client):
     assert "error" in response.text.lower() and "Traceback" not in response.text
 
 
+def test_a_query_error_has_the_shape_of_every_error(base, client):
+    """Raised in a query worker and sent back through its pipe, or the remote engine's own 400,
+    answered by the app's error handler."""
+    response = client.get(base + "/sparql", params={"query": "SELECT ?x WHERE { ?x ?y }"}, headers={"Accept": "application/json"})
+    error = response.json()["error"]
+    assert (response.status_code, error["status"], error["title"]) == (400, 400, "Bad request")
+    assert error["message"].startswith(("SPARQL syntax error: ", "the SPARQL endpoint refused the query: "))
+    glued = client.get(base + "/sparql", params={"query": "PREFIX x: <http://127.0.0.1:9/> SELECT * WHERE { SERVICEx:s { ?s ?p ?o } }"})
+    assert (glued.status_code, glued.text) == (400, "SERVICE is refused: this endpoint makes no requests to other endpoints\n")
+
+
 def test_errors_of_the_protocol(base, client):
     assert client.post(base + "/sparql", content=COUNT, headers={"Content-Type": "text/plain"}).status_code == 415
     assert client.put(base + "/sparql", content=COUNT).status_code == 405

@@ -112,27 +112,95 @@ def test_validate_upload_of_the_csv_template(base, client):
 
 def test_validate_bad_input(base, client):
     bad = client.post(base + "/validate", content=b"@prefix ex: <http://e/> .\nex:a ex:b .\n", headers={"Content-Type": "text/turtle"})
-    assert (bad.status_code, bad.text) == (400, "cannot read the data: line 2, column 10: Turtle syntax error: objectList expected")
+    assert (bad.status_code, bad.text) == (400, "line 2, column 10: Turtle syntax error: objectList expected\n"
+                                                "Correct the data at the place named and send it again.\n")
+    as_json = client.post(base + "/validate", content=b"@prefix ex: <http://e/> .\nex:a ex:b .\n",
+                          headers={"Content-Type": "text/turtle", "Accept": "application/json"}).json()["error"]
+    assert (as_json["title"], as_json["line"], as_json["column"]) == ("Cannot read the data", 2, 10)
     unsupported = client.post(base + "/validate", content=b"x", headers={"Content-Type": "application/pdf"})
-    assert unsupported.status_code == 415
+    assert unsupported.status_code == 415 and unsupported.text.startswith("unsupported Content-Type 'application/pdf'")
     empty = client.post(base + "/validate", data={"text": ""})
-    assert (empty.status_code, empty.text) == (400, "nothing to validate: choose a file or paste your data")
+    assert (empty.status_code, empty.text.splitlines()[0]) == (400, "nothing to validate: choose a file or paste your data")
+    unnamed = client.post(base + "/validate", files={"file": ("roles", b"x", "application/octet-stream")})
+    assert unnamed.status_code == 400 and unnamed.text.splitlines()[1].startswith("Choose the format in the list")
+    language = client.post(base + "/validate", params={"lang": "de"}, content=b"", headers={"Content-Type": "text/turtle"})
+    assert (language.status_code, language.text.splitlines()[0]) == (400, "unknown language 'de'; use en or fr")
+    refused = client.post(base + "/validate", content=b"", headers={"Content-Type": "text/turtle", "Accept": "image/png"})
+    assert refused.status_code == 406
     too_big = client.post(base + "/validate", content=b" " * (12 * 1024 * 1024), headers={"Content-Type": "text/turtle"})
     assert too_big.status_code == 413
 
 
+def test_a_failed_validation_shows_a_browser_the_error_page_in_the_site_layout(base, client):
+    page = client.post(base + "/validate", data={"text": ""}, headers={"Accept": "text/html"})
+    assert page.status_code == 400 and page.headers["content-type"].startswith("text/html")
+    assert '<nav class="top"' in page.text and "<footer>" in page.text
+    assert '<p class="message">Nothing to validate: choose a file or paste your data</p>' in page.text
+    assert "Choose a file, or paste your role descriptions" in page.text and '<a href="/validate">' in page.text
+
+
+def _downloads_form(page: str) -> dict:
+    """The fields of the report page's download form, as a browser would send them."""
+    import html
+
+    form = page[page.index('<form class="downloads"'):]
+    form = form[:form.index("</form>")]
+    fields = {name: html.unescape(value) for name, value in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form)}
+    text = re.search(r'<textarea name="text" hidden>\n(.*?)</textarea>', form, re.S)[1]
+    return {**fields, "text": html.unescape(text)}
+
+
+def test_the_report_page_keeps_the_layout_and_offers_the_report_as_files(base, client):
+    body = (REPO / "data/examples/invalid/one-way-help.ttl").read_text()
+    page = client.post(base + "/validate", params={"lang": "fr"}, data={"text": body, "format": "turtle", "lang": "fr"},
+                       headers={"Accept": "text/html"}).text
+    assert '<html lang="fr">' in page and '<nav class="top"' in page and "<footer>" in page
+    assert '<p class="verdict">non conforme (1 violations, 0 avertissements, 0 informations)</p>' in page
+    assert '<a class="button" href="/validate?lang=fr">Vérifier un autre fichier</a>' in page
+    fields = _downloads_form(page)
+    assert (fields["text"], fields["format"], fields["lang"]) == (body, "turtle", "fr") and "classify" not in fields
+    as_json = client.post(base + "/validate", data={**fields, "report": "json"})
+    assert as_json.headers["content-disposition"] == 'attachment; filename="report.json"'
+    assert as_json.json()["counts"] == {"violations": 1, "warnings": 0, "infos": 0}
+    assert as_json.json()["results"][0]["message"].startswith("Non réciproque")
+    as_turtle = client.post(base + "/validate", data={**fields, "report": "turtle"})
+    assert as_turtle.headers["content-disposition"] == 'attachment; filename="report.ttl"' and "sh:ValidationReport" in as_turtle.text
+    assert client.post(base + "/validate", data={**fields, "report": "pdf"}).status_code == 400
+
+
+def test_vocabulary_errors_have_the_shape_of_every_error(base, client):
+    term = client.get(base + "/peer-support/NoSuchTerm", headers={"Accept": "application/json"})
+    assert (term.status_code, term.json()["error"]["message"]) == (404, "no term 'NoSuchTerm' in the vocabulary")
+    document = client.get(base + "/peer-support/vocab.docx", headers={"Accept": "text/html"})
+    assert document.status_code == 404 and '<nav class="top"' in document.text and "No such document" in document.text
+    refused = client.get(base + "/peer-support/", headers={"Accept": "image/png"})
+    assert (refused.status_code, refused.headers["vary"]) == (406, "Accept")
+    download = client.get(base + "/downloads/passwords.txt")
+    assert download.status_code == 404 and download.text.startswith("no download 'passwords.txt'; available: ontology.ttl")
+
+
 def test_pages_and_health(base, client):
     for path, text in [("/", "Check your roles"), ("/query", "Example queries"), ("/validate", "Nothing you send is stored"),
+                       ("/validate?lang=fr", "Rien de ce que vous envoyez n’est conservé"), ("/?lang=fr", "Vérifier vos rôles"),
                        ("/static/query.js", "fetch(\"/sparql\""), ("/openapi.json", "/sparql")]:
         response = client.get(base + path)
         assert response.status_code == 200 and text in response.text, path
     assert client.get(base + "/healthz").json() == {"status": "ok", "version": "0.1.0", "store": "embedded"}
 
 
-@pytest.mark.parametrize("path", ["/", "/query", "/validate", "/docs"])
+@pytest.mark.parametrize("path", ["/", "/query", "/validate", "/peer-support/", "/docs"])
 def test_pages_use_no_outside_resources(base, client, path):
-    page = client.get(base + path).text
-    assert re.findall(r"""(?:src|href|url)\s*[=:(]\s*['"]((?:https?:)?//[^'"]*)""", page) == []
+    """Nothing is loaded from elsewhere; links (``<a href>``) to other vocabularies' terms may leave."""
+    page = client.get(base + path, headers={"Accept": "text/html"}).text
+    assert re.findall(r"""(?:src|(?<!<a )href|url)\s*[=:(]\s*['"]((?:https?:)?//[^'"]*)""", page) == []
+
+
+@pytest.mark.parametrize("path, current", [("/", "/"), ("/query", "/query"), ("/validate", "/validate"),
+                                           ("/peer-support/", "/peer-support/"), ("/peer-support/vocab.html", "/peer-support/")])
+def test_pages_share_the_layout_with_the_current_page_marked(base, client, path, current):
+    page = client.get(base + path, headers={"Accept": "text/html"}).text
+    assert re.findall(r'<a href="([^"]+)" aria-current="page">', page) == [current]
+    assert '<a href="?lang=fr" hreflang="fr" lang="fr">Français</a>' in page and "<footer>" in page
 
 
 def test_api_docs_assets_are_served_locally(base, client):

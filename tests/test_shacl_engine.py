@@ -13,7 +13,9 @@ from rdflib import RDF, BNode, Graph, Namespace
 from rdflib.collection import Collection
 from rdflib.namespace import SH
 
-from peersupport.shacl.engine import InvalidShapes, ShapesGraph, Unsupported, load_graph, path_sparql
+from peersupport.shacl.engine import ShapesGraph
+from peersupport.shacl.model import InvalidShapes, Unsupported
+from peersupport.shacl.terms import load_graph, path_sparql
 
 SUITE = Path(__file__).parent / "resources" / "shacl-test-suite"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")

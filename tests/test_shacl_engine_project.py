@@ -4,12 +4,14 @@ triples; focus, path, value, severity, component, source shape and messages."""
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from peersupport.shacl import engine as shacl_engine
+from peersupport.shacl.model import Unsupported
+from peersupport.shacl.terms import load_graph
 from peersupport.dataset.generate import generate
 from peersupport.validation.inputs import parse
 from peersupport.validation.validate import new_store, validate_store, validate_with_pyshacl
@@ -29,7 +31,7 @@ def _full(results) -> Counter:
 
 def _engine(graph):
     store, originals = new_store()
-    originals.update(shacl_engine.load_graph(store, graph))
+    originals.update(load_graph(store, graph))
     return validate_store(store, originals)  # raises Unsupported rather than falling back
 
 
@@ -54,12 +56,29 @@ def test_engine_gives_pyshacls_results_on_generated_data():
     assert _full(ours) == _full(theirs)
 
 
-def test_data_oxigraph_refuses_falls_back_to_pyshacl():
+def test_data_oxigraph_refuses_falls_back_to_pyshacl(caplog):
     """rdflib reads a relative IRI in RDF/XML (found by fuzzing); the engine refuses it and
-    validate_graph gives pySHACL's results."""
+    validate_graph gives pySHACL's results, saying why in the log."""
     from peersupport.validation.validate import validate_graph
 
     graph = parse(b"<data>00</data>", "xml")
-    with pytest.raises(shacl_engine.Unsupported):
+    with pytest.raises(Unsupported) as refused:
         _engine(graph)
-    assert validate_graph(graph, classify=False).results == validate_with_pyshacl(graph)
+    with caplog.at_level(logging.INFO, logger="peersupport.validation.validate"):
+        assert validate_graph(graph, classify=False).results == validate_with_pyshacl(graph)
+    warning, done = caplog.records[-2:]
+    assert (warning.levelno, warning.getMessage()) == (
+        logging.WARNING, f"pySHACL validates this graph: the set-at-a-time engine does not support it ({refused.value})")
+    assert (done.shacl_engine, done.triples) == ("pySHACL", len(graph))
+
+
+def test_each_validation_logs_its_engine_size_and_time(caplog):
+    from peersupport.validation.validate import validate_graph
+
+    graph = parse(FILES[0].read_bytes(), FORMATS[FILES[0].suffix])
+    with caplog.at_level(logging.INFO, logger="peersupport.validation.validate"):
+        report = validate_graph(graph, classify=False)
+    done = caplog.records[-1]
+    assert done.getMessage().startswith(f"validated {len(graph)} triples with set-at-a-time in ")
+    assert (done.shacl_engine, done.triples, done.results) == ("set-at-a-time", len(graph), len(report.results))
+    assert done.seconds >= 0

@@ -1,7 +1,7 @@
 """Loading files into the embedded store: one graph per file, reload only on change, and atomic
 per graph, so neither a crash during a load nor one while serving leaves anything half-loaded."""
 
-import io
+import logging
 import os
 import signal
 import subprocess
@@ -37,60 +37,65 @@ def served(location: Path) -> ox.Store:
     return ox.Store.read_only(str(current_generation(location)))
 
 
-def test_each_file_is_one_graph_and_only_changed_files_reload(tmp_path):
+def logged_load(caplog, location: Path, files) -> tuple[Path, str]:
+    """The generation prepared, and what the load logged."""
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="peersupport.store.loading"):
+        generation = prepare_store(location, files)
+    return generation, "\n".join(record.getMessage() for record in caplog.records)
+
+
+def test_each_file_is_one_graph_and_only_changed_files_reload(tmp_path, caplog):
     a, b = write_triples(tmp_path / "a.nt", 30), write_triples(tmp_path / "b.nt", 2)
-    location, log = tmp_path / "store", io.StringIO()
-    first = prepare_store(location, [("a", a), ("b", b)], log)
-    assert "[1/2] loading a (" in log.getvalue() and "30 triples in" in log.getvalue()
+    location = tmp_path / "store"
+    first, log = logged_load(caplog, location, [("a", a), ("b", b)])
+    assert "[1/2] loading a (" in log and "[1/2] a: 30 triples in" in log
+    assert f"store {first.name} ready: 2 files loaded (32 triples) in" in log
     assert (triples_in(served(location), "a"), triples_in(served(location), "b")) == (30, 2)
-    log = io.StringIO()
-    assert prepare_store(location, [("a", a), ("b", b)], log) == first and log.getvalue() == ""
+    assert logged_load(caplog, location, [("a", a), ("b", b)]) == (first, "")
 
     write_triples(b, 4, tag="v2")
-    log = io.StringIO()
-    second = prepare_store(location, [("a", a), ("b", b)], log)
+    second, log = logged_load(caplog, location, [("a", a), ("b", b)])
     assert second != first and not first.exists()
-    assert "loading a" not in log.getvalue() and "[2/2] loading b" in log.getvalue()
+    assert "loading a" not in log and "[2/2] loading b" in log
     store = served(location)
     assert (triples_in(store, "a"), triples_in(store, "b")) == (30, 4)
     assert not list(store.quads_for_pattern(None, None, ox.Literal("v1 0"), graph_name("b")))
     del store
 
-    log = io.StringIO()
-    prepare_store(location, [("b", b)], log)
-    assert "removing graph a (its file is gone)" in log.getvalue()
+    _, log = logged_load(caplog, location, [("b", b)])
+    assert "removing graph a (its file is gone)" in log
     assert graphs(served(location)) == {graph_name("b").value}
 
 
-def test_a_large_change_reloads_into_a_fresh_generation(tmp_path):
+def test_a_large_change_reloads_into_a_fresh_generation(tmp_path, caplog):
     a, b = write_triples(tmp_path / "a.nt", 2), write_triples(tmp_path / "b.nt", 50)
     location = tmp_path / "store"
-    prepare_store(location, [("a", a), ("b", b)], io.StringIO())
+    prepare_store(location, [("a", a), ("b", b)])
     write_triples(b, 50, tag="v2")
-    log = io.StringIO()
-    prepare_store(location, [("a", a), ("b", b)], log)
-    assert "loading a" in log.getvalue()
+    _, log = logged_load(caplog, location, [("a", a), ("b", b)])
+    assert "loading a" in log
     assert triples_in(served(location), "b") == 50
 
 
 def test_an_emptied_file_empties_its_graph(tmp_path):
     a = write_triples(tmp_path / "a.nt", 3)
     location = tmp_path / "store"
-    prepare_store(location, [("a", a)], io.StringIO())
+    prepare_store(location, [("a", a)])
     a.write_text("")
-    prepare_store(location, [("a", a)], io.StringIO())
+    prepare_store(location, [("a", a)])
     assert triples_in(served(location), "a") == 0
 
 
 def test_a_broken_file_leaves_the_served_graph_as_it_was(tmp_path):
     a = write_triples(tmp_path / "a.nt", 3)
     location = tmp_path / "store"
-    first = prepare_store(location, [("a", a)], io.StringIO())
+    first = prepare_store(location, [("a", a)])
     write_triples(a, 5, tag="v2")
     with a.open("a") as out:
         out.write("<http://example.org/broken\n")
     with pytest.raises(LoadError, match=r"^cannot load a: Parser error between line 6 column 1 and line 7 column 1: Unexpected end of file$"):
-        prepare_store(location, [("a", a)], io.StringIO())
+        prepare_store(location, [("a", a)])
     assert current_generation(location) == first
     assert sorted(p.name for p in location.iterdir()) == ["CURRENT", first.name, first.name + ".json"]
     assert triples_in(served(location), "a") == 3

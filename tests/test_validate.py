@@ -152,6 +152,27 @@ def test_html_report_escapes_what_the_data_says():
     assert page.count('<li class="violation">') == 6
 
 
+def test_html_report_groups_by_organisation_then_role_in_the_site_layout():
+    page = to_html(validate(CASE.read_bytes(), "turtle", classify=False), "fr")
+    assert '<html lang="fr">' in page and "<footer>" in page and "<style>" in page
+    assert 'href="/' not in page  # a file to keep: no links that work only on the service
+    assert '<p class="verdict">non conforme (6 violations, 3 avertissements, 1 informations)</p>' in page
+    organisation, role = page.index("<h2>Organisation : Riverside Mental Health Trust</h2>"), page.index("<h3>Peer Support Worker (band 3)</h3>")
+    assert organisation < role < page.index('<li class="violation">')
+    assert "<strong>Non volontaire</strong> : ce rôle se dit soutien par les pairs" in page
+    assert '<span class="part"><strong>Pourquoi :</strong>' in page and "colonne du tableur <code>can_decline</code>" in page
+
+
+def test_report_view_cuts_each_message_into_what_why_and_fix():
+    from peersupport.validation.report import view
+
+    (group,) = view(validate(CASE.read_bytes(), "turtle", classify=False))["groups"]
+    first = group["roles"][0]["results"][0]
+    assert (first["severity"], first["lead"], first["column"]) == ("violation", "Not voluntary", "can_decline")
+    assert [part["label"] for part in first["parts"]] == ["Why:", "Fix:"]
+    assert group["roles"][0]["reading"] is None  # not classified
+
+
 def test_concurrent_validations_give_the_same_results_as_one_at_a_time():
     cases = sorted(INVALID.glob("*.ttl"))
     alone = [keys(validate(c.read_bytes(), "turtle", classify=False)) for c in cases]
@@ -161,7 +182,7 @@ def test_concurrent_validations_give_the_same_results_as_one_at_a_time():
 
 
 def test_nothing_uploaded_changes_the_shared_graphs():
-    from peersupport.validation.validate import _shapes_and_vocabulary
+    from peersupport.validation.validate import shapes_and_vocabulary as _shapes_and_vocabulary
 
     shapes, vocabulary = _shapes_and_vocabulary()
     before = (len(shapes), len(vocabulary))
@@ -175,3 +196,11 @@ def test_each_role_is_also_read_by_the_reasoner(require_java):
     reading = report.readings["https://example.org/roles/band3"]
     assert reading.reads_as == "https://w3id.org/peer-support/PeersWhoProvideSupportRole"
     assert "reads as: PeersWhoProvideSupportRole" in to_text(report)
+
+
+@pytest.mark.parametrize("data, where", [(b"@prefix : <http://ex.org/> . :a :b", "line 1, column 35"),
+                                         (b"@prefix : <http://ex.org/> .\n:a :b :c", "line 2, column 9")])
+def test_turtle_that_stops_mid_statement_is_named_not_an_index_error(data, where):
+    with pytest.raises(InputError) as caught:
+        parse(data, "turtle")
+    assert str(caught.value) == f"{where}: syntax error: the data ends in the middle of a statement (a term or a final '.' is missing)"

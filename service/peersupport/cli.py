@@ -16,7 +16,7 @@ from pathlib import Path
 from rdflib import RDF, Graph
 
 from peersupport import __version__
-from peersupport.vocabulary.docs import write_docs
+from peersupport.web.documentation import write_docs
 from peersupport.vocabulary.graph import load_ontology, write_context
 
 
@@ -226,9 +226,12 @@ def _cmd_query(args) -> int:
     except ParameterError as error:
         print(f"peersupport query: {error}", file=sys.stderr)
         return 2
-    reply = _run_catalogue_query(text, args)
-    if reply.status != 200:
-        sys.stderr.write(f"peersupport query: {reply.body.decode('utf-8', 'replace')}")
+    from peersupport.errors import ServiceError
+
+    try:
+        reply = _run_catalogue_query(text, args)
+    except ServiceError as error:
+        print(f"peersupport query: {error}", file=sys.stderr)
         return 1
     sys.stdout.write(_format_rows(reply.body) if args.output == "table" else reply.body.decode("utf-8"))
     return 0
@@ -239,7 +242,8 @@ _QUERY_OUTPUTS = {"table": "application/sparql-results+json", "json": "applicati
 
 
 def _run_catalogue_query(text: str, args):
-    from peersupport.sparql.pool import QueryJob, run_query
+    from peersupport.sparql.execution import run_query
+    from peersupport.sparql.jobs import QueryJob
 
     job = QueryJob(query=text, accept=_QUERY_OUTPUTS[args.output])
     if args.sparql_endpoint:
@@ -250,16 +254,12 @@ def _run_catalogue_query(text: str, args):
 
     from peersupport.store.loading import prepare_store, project_files
 
-    generation = prepare_store(args.store, project_files(), log=sys.stderr if args.verbose else _Quiet())
+    if args.verbose:
+        from peersupport.logs import configure
+
+        configure("info")
+    generation = prepare_store(args.store, project_files())
     return run_query(ox.Store.read_only(str(generation)), job, max_rows=1_000_000)
-
-
-class _Quiet:
-    def write(self, text: str) -> int:
-        return len(text)
-
-    def flush(self) -> None:
-        pass
 
 
 def _format_rows(body: bytes) -> str:

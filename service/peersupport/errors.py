@@ -16,11 +16,14 @@ class ServiceError(Exception):
     title = "Something went wrong"
     hint = ""
 
-    def __init__(self, message: str, hint: str | None = None, headers: dict[str, str] | None = None):
+    def __init__(self, message: str, hint: str | None = None, headers: dict[str, str] | None = None,
+                 title: str | None = None):
         super().__init__(message)
         self.message = message
         if hint is not None:
             self.hint = hint
+        if title is not None:
+            self.title = title
         self.headers = headers or {}
 
     def __reduce__(self):

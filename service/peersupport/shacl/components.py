@@ -1,4 +1,4 @@
-"""The constraint components of the set-at-a-time SHACL engine (``shacl_engine``): SHACL Core, the
+"""The constraint components of the set-at-a-time SHACL engine (``shacl.engine``): SHACL Core, the
 SHACL-SPARQL ``sh:sparql`` constraints, and SPARQL-based constraint components declared in the
 shapes graph. Each checker takes every focus node of a shape with its value nodes at once and
 returns the results."""
@@ -6,8 +6,8 @@ returns the results."""
 from __future__ import annotations
 
 import itertools
-from dataclasses import replace
 import re
+from dataclasses import replace
 
 import pyoxigraph as ox
 from rdflib import RDF, RDFS, XSD, Literal, URIRef
@@ -15,8 +15,8 @@ from rdflib.collection import Collection
 from rdflib.namespace import SH
 
 from peersupport.shacl import rewriting as sparql
-from peersupport.shacl.engine import _INSTANCE, _Raw, to_ox
-from peersupport.shacl.rewriting import InvalidShapes, Unsupported, term_text
+from peersupport.shacl.model import INSTANCE_PATH, InvalidShapes, RawResult, Unsupported
+from peersupport.shacl.terms import term_text, to_ox
 
 _NODE_KINDS = {
     SH.IRI: (ox.NamedNode,), SH.BlankNode: (ox.BlankNode,), SH.Literal: (ox.Literal,),
@@ -31,7 +31,7 @@ def _all(values: dict) -> list:
 
 def _each_value(shape, component, values, failing) -> list:
     """A result for each value node in ``failing``."""
-    return [_Raw(f, shape.path, v, component, shape) for f, vs in values.items() for v in vs if v in failing]
+    return [RawResult(f, shape.path, v, component, shape) for f, vs in values.items() for v in vs if v in failing]
 
 
 def _text(term) -> str:
@@ -42,7 +42,7 @@ def _text(term) -> str:
 
 def check_class(run, shape, p, focus, values):
     nodes = _all(values)
-    instances = run.matching(nodes, f"?this {_INSTANCE} {term_text(p['class'])} .")
+    instances = run.matching(nodes, f"?this {INSTANCE_PATH} {term_text(p['class'])} .")
     return _each_value(shape, SH.ClassConstraintComponent, values, set(nodes) - instances)
 
 
@@ -72,7 +72,7 @@ def check_node_kind(run, shape, p, focus, values):
 def check_count(run, shape, p, focus, values):
     limit, at_least = p["count"], p["min"]
     component = SH.MinCountConstraintComponent if at_least else SH.MaxCountConstraintComponent
-    return [_Raw(f, shape.path, None, component, shape) for f, vs in values.items()
+    return [RawResult(f, shape.path, None, component, shape) for f, vs in values.items()
             if (len(vs) < limit if at_least else len(vs) > limit)]
 
 
@@ -123,7 +123,7 @@ def check_unique_lang(run, shape, p, focus, values):
     for f, vs in values.items():
         tags = [v.language.lower() for v in vs if isinstance(v, ox.Literal) and v.language]
         for tag in dict.fromkeys(t for t in tags if tags.count(t) > 1):
-            results.append(_Raw(f, shape.path, None, SH.UniqueLangConstraintComponent, shape))
+            results.append(RawResult(f, shape.path, None, SH.UniqueLangConstraintComponent, shape))
     return results
 
 
@@ -143,13 +143,13 @@ def check_equals(run, shape, p, focus, values):
         mine = set(vs)
         for v in list(dict.fromkeys(vs)) + sorted(other[f] - mine, key=str):
             if (v in mine) != (v in other[f]):
-                results.append(_Raw(f, shape.path, v, SH.EqualsConstraintComponent, shape))
+                results.append(RawResult(f, shape.path, v, SH.EqualsConstraintComponent, shape))
     return results
 
 
 def check_disjoint(run, shape, p, focus, values):
     other = _other_values(run, focus, p["property"])
-    return [_Raw(f, shape.path, v, SH.DisjointConstraintComponent, shape)
+    return [RawResult(f, shape.path, v, SH.DisjointConstraintComponent, shape)
             for f, vs in values.items() for v in vs if v in other[f]]
 
 
@@ -157,13 +157,13 @@ def check_less_than(run, shape, p, focus, values):
     value_pattern = f"?this {shape.path_sparql} ?value ." if shape.path is not None else "BIND (?this AS ?value)"
     query = (f"SELECT DISTINCT ?this ?value ?o WHERE {{ {run.node_set(focus)} {value_pattern} "
              f"?this {term_text(p['property'])} ?o . FILTER (!COALESCE(?value {p['op']} ?o, false)) }}")
-    return [_Raw(this, shape.path, value, p["component"], shape) for this, value, _ in run.query(query)]
+    return [RawResult(this, shape.path, value, p["component"], shape) for this, value, _ in run.query(query)]
 
 
 # --- values ----------------------------------------------------------------------------------------
 
 def check_has_value(run, shape, p, focus, values):
-    return [_Raw(f, shape.path, None, SH.HasValueConstraintComponent, shape)
+    return [RawResult(f, shape.path, None, SH.HasValueConstraintComponent, shape)
             for f, vs in values.items() if p["value"] not in {run.written_ox(v) for v in vs}]
 
 
@@ -182,7 +182,7 @@ def check_closed(run, shape, p, focus, values):
     extra: dict = {}
     for this, predicate, obj in run.query(query):
         extra.setdefault(this, []).append((predicate, obj))
-    return [_Raw(f, URIRef(predicate.value), obj, SH.ClosedConstraintComponent, shape)
+    return [RawResult(f, URIRef(predicate.value), obj, SH.ClosedConstraintComponent, shape)
             for f, vs in values.items() for v in vs for predicate, obj in extra.get(v, ())]
 
 
@@ -219,9 +219,9 @@ def check_qualified(run, shape, p, focus, values):
     for f, vs in values.items():
         count = sum(v in conforming for v in vs)
         if p["min"] is not None and count < p["min"]:
-            results.append(_Raw(f, shape.path, None, SH.QualifiedMinCountConstraintComponent, shape))
+            results.append(RawResult(f, shape.path, None, SH.QualifiedMinCountConstraintComponent, shape))
         if p["max"] is not None and count > p["max"]:
-            results.append(_Raw(f, shape.path, None, SH.QualifiedMaxCountConstraintComponent, shape))
+            results.append(RawResult(f, shape.path, None, SH.QualifiedMaxCountConstraintComponent, shape))
     return results
 
 
@@ -272,7 +272,7 @@ def check_select(run, shape, p, focus, values):
         message = solution.get("message")
         messages = (Literal(message.value, lang=message.language),) if isinstance(message, ox.Literal) else \
             _messages(p["messages"], {**p["bindings"], **solution})
-        results.append(_Raw(this, path, value, p["component"], shape, messages, p["constraint"]))
+        results.append(RawResult(this, path, value, p["component"], shape, messages, p["constraint"]))
     return results
 
 
@@ -281,7 +281,7 @@ def check_ask(run, shape, p, focus, values):
     if not pairs:
         return []
     query = sparql.ask_as_select(p["query"], run.pair_set(pairs))
-    return [_Raw(this, shape.path, value, p["component"], shape,
+    return [RawResult(this, shape.path, value, p["component"], shape,
                  _messages(p["messages"], {**p["bindings"], "this": this, "value": value}), p["constraint"])
             for this, value in run.query(query)]
 
@@ -332,15 +332,9 @@ def _sparql_constraint(shapes, shape, node, component, bindings: dict, messages)
     text = _query_text(shapes, shape, node, bindings)
     is_ask = shapes.graph.value(node, SH.ask) is not None
     parameters = {"query": text, "component": component, "constraint": node, "messages": messages,
-                  "bindings": {name: _ox(term) for name, term in bindings.items()},
+                  "bindings": {name: to_ox(term) for name, term in bindings.items()},
                   "joinable": is_ask or sparql.Analysis(text, sparql.PRE_BOUND).joinable}
     return (check_ask if is_ask else check_select), parameters
-
-
-def _ox(term):
-    from peersupport.shacl.engine import to_ox
-
-    return to_ox(term)
 
 
 def _custom_components(shapes, shape) -> list:

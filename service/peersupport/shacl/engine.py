@@ -16,23 +16,20 @@ not implement (never skipping a constraint); ``ShapesGraph.validate(store)`` ret
 from __future__ import annotations
 
 import itertools
-import re
-from dataclasses import dataclass, field
 
 import pyoxigraph as ox
-from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import SH
 
-from peersupport.shacl.rewriting import InvalidShapes, Unsupported, term_text
-
-__all__ = ["ShapesGraph", "EngineResult", "Unsupported", "InvalidShapes", "to_ox", "to_rdflib", "load_graph"]
+from peersupport.shacl.components import CORE, compile_constraints
+from peersupport.shacl.model import INSTANCE_PATH, EngineResult, RawResult, Shape, Unsupported
+from peersupport.shacl.terms import path_sparql, term_text, to_ox, to_rdflib, written_forms
 
 SETS = ox.NamedNode("urn:x-peersupport-shacl:sets")
 _MEMBER = ox.NamedNode("urn:x-peersupport-shacl:member")
 _PAIR_THIS = ox.NamedNode("urn:x-peersupport-shacl:this")
 _PAIR_VALUE = ox.NamedNode("urn:x-peersupport-shacl:value")
-_INSTANCE = f"<{RDF.type}>/<{RDFS.subClassOf}>*"
 
 # sh: predicates a shape may carry that validate nothing, or that the constraint next to them reads
 _PASSIVE = {SH[name] for name in (
@@ -44,173 +41,11 @@ _SHAPE_LISTS = (SH["and"], SH["or"], SH.xone)
 _SHAPE_REFS = (SH.node, SH["not"], SH.property, SH.qualifiedValueShape)
 
 
-def to_ox(term):
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if term.language:
-        return ox.Literal(str(term), language=term.language)
-    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype))) if term.datatype else ox.Literal(str(term))
-
-
-def to_rdflib(term):
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language, normalize=False)
-    datatype = term.datatype.value
-    if datatype == str(XSD.string):
-        return Literal(term.value, normalize=False)
-    return Literal(term.value, datatype=URIRef(datatype), normalize=False)
-
-
-def load_graph(store: ox.Store, graph: Graph) -> dict:
-    """Add an rdflib graph's triples to the store's default graph, blank node ids kept. Returns
-    the literals Oxigraph does not keep as written (see ``written_forms``)."""
-    suspects = {}
-    quads = []
-    try:
-        for s, p, o in graph:
-            obj = to_ox(o)
-            if isinstance(o, Literal) and o.datatype is not None and not _kept_as_written(o):
-                suspects[obj] = o
-            quads.append(ox.Quad(to_ox(s), to_ox(p), obj))
-    except ValueError as error:  # rdflib lets through IRIs without a scheme, Oxigraph does not
-        raise Unsupported(f"a term Oxigraph refuses: {error}") from None
-    store.extend(quads)
-    originals = written_forms(suspects.values())
-    for stored, written in originals.items():
-        if (None, None, to_rdflib(stored)) in graph:
-            raise Unsupported(f"the data has both {written.n3()} and {stored}, one term in Oxigraph")
-    return originals
-
-
-def load_rdf(store: ox.Store, data: bytes, format: ox.RdfFormat = ox.RdfFormat.N_TRIPLES) -> dict:
-    """Parse ``data`` with Oxigraph into the store's default graph, without rdflib; returns the
-    written forms of the literals the store changes, as ``load_graph`` does."""
-    quads, suspects, typed = [], {}, set()
-    for quad in ox.parse(data, format=format):
-        obj = quad.object
-        if isinstance(obj, ox.Literal) and not obj.language and obj not in typed:
-            typed.add(obj)
-            if not _kept_as_written_text(obj.datatype.value, obj.value):
-                suspects[obj] = to_rdflib(obj)
-        quads.append(quad)
-    store.extend(quads)
-    originals = written_forms(suspects.values())
-    for stored, written in originals.items():
-        if stored in typed:
-            raise Unsupported(f"the data has both {written.n3()} and {stored}, one term in Oxigraph")
-    return originals
-
-
-_CANONICAL_INTEGER = re.compile(r"-?(0|[1-9][0-9]*)")
-
-
-def _kept_as_written(literal: Literal) -> bool:
-    return _kept_as_written_text(str(literal.datatype), str(literal))
-
-
-def _kept_as_written_text(datatype: str, text: str) -> bool:
-    """Fast path for the literals Oxigraph stores unchanged (most of them)."""
-    return (datatype == _XSD_STRING or (datatype == _XSD_BOOLEAN and text in ("true", "false"))
-            or (datatype == _XSD_INTEGER and _CANONICAL_INTEGER.fullmatch(text) is not None)
-            or not datatype.startswith(_XSD))
-
-
-_XSD, _XSD_STRING, _XSD_BOOLEAN, _XSD_INTEGER = str(XSD), str(XSD.string), str(XSD.boolean), str(XSD.integer)
-
-
-def written_forms(literals) -> dict:
-    """{stored: written} for those rdflib ``literals`` Oxigraph stores in another form: it writes
-    numbers, booleans and dates in canonical form ("01"^^xsd:integer as "1") and derived integer
-    types as xsd:integer. Two written forms of one stored term would make the data's values differ
-    from pySHACL's reading: refused as Unsupported."""
-    store, subject, originals = ox.Store(), ox.NamedNode("urn:x:s"), {}
-    literals = list(dict.fromkeys(literals))
-    store.extend(ox.Quad(subject, ox.NamedNode(f"urn:x:{i}"), to_ox(lit)) for i, lit in enumerate(literals))
-    for quad in store.quads_for_pattern(subject, None, None):
-        written = literals[int(quad.predicate.value[6:])]
-        if quad.object != to_ox(written):
-            if originals.get(quad.object, written) != written:
-                raise Unsupported(f"{written.n3()} and {originals[quad.object].n3()} are one term in Oxigraph")
-            originals[quad.object] = written
-    return originals
-
-
-def path_sparql(g: Graph, path) -> str:
-    """A SHACL path in SPARQL syntax, with full IRIs."""
-    if isinstance(path, URIRef):
-        return f"<{path}>"
-    if g.value(path, RDF.first) is not None:
-        members = list(Collection(g, path))
-        if len(members) < 2:
-            raise InvalidShapes(f"a sequence path needs two members or more: {path}")
-        return "(" + "/".join(path_sparql(g, p) for p in members) + ")"
-    for predicate, template in ((SH.inversePath, "^({})"), (SH.zeroOrMorePath, "({})*"),
-                                (SH.oneOrMorePath, "({})+"), (SH.zeroOrOnePath, "({})?")):
-        inner = g.value(path, predicate)
-        if inner is not None:
-            return template.format(path_sparql(g, inner))
-    alternatives = g.value(path, SH.alternativePath)
-    if alternatives is not None:
-        return "(" + "|".join(path_sparql(g, p) for p in Collection(g, alternatives)) + ")"
-    raise InvalidShapes(f"not a SHACL path: {path}")
-
-
-@dataclass(frozen=True)
-class EngineResult:
-    focus: object  # rdflib terms from here on
-    path: object | None
-    value: object | None
-    severity: URIRef
-    component: URIRef
-    source_shape: object
-    messages: tuple = ()
-    constraint: object | None = None
-
-
-@dataclass(eq=False)
-class Shape:
-    node: object
-    path: object | None = None
-    path_sparql: str | None = None
-    severity: URIRef = SH.Violation
-    messages: tuple = ()
-    deactivated: bool = False
-    targets: list = field(default_factory=list)  # SPARQL patterns binding ?this
-    target_nodes: list = field(default_factory=list)
-    constraints: list = field(default_factory=list)  # (checker, parameters)
-
-
-@dataclass(frozen=True)
-class _Raw:
-    focus: object  # ox terms
-    path: object | None
-    value: object | None
-    component: URIRef
-    shape: Shape
-    messages: tuple = ()
-    constraint: object | None = None
-    via: object | None = None  # for a result of a nested sh:property: the focus node it was reached from
-
-    @property
-    def origin(self):
-        """The focus node of the check that produced the result."""
-        return self.focus if self.via is None else self.via
-
-
 class ShapesGraph:
     def __init__(self, graph: Graph):
-        from peersupport.shacl.components import compile_constraints
-
         self.graph = graph
         self._shapes: dict[object, Shape] = {}
         self.target_literals = []
-        self._compile_constraints = compile_constraints
         class_types = {RDFS.Class, OWL.Class} | set(graph.transitive_subjects(RDFS.subClassOf, RDFS.Class))
         candidates = set(graph.subjects(RDF.type, SH.NodeShape)) | set(graph.subjects(RDF.type, SH.PropertyShape))
         for predicate in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target):
@@ -226,7 +61,7 @@ class ShapesGraph:
             implicit = isinstance(node, URIRef) and any((node, RDF.type, t) in graph for t in class_types) and (
                 (node, RDF.type, SH.NodeShape) in graph or (node, RDF.type, SH.PropertyShape) in graph)
             if implicit:
-                shape.targets.append(f"?this {_INSTANCE} <{node}> .")
+                shape.targets.append(f"?this {INSTANCE_PATH} <{node}> .")
             if shape.targets or shape.target_nodes:
                 self.top.append(shape)
         self._refuse_cycles()
@@ -251,7 +86,7 @@ class ShapesGraph:
                                 for v in g.objects(node, SH.deactivated))
         shape.target_nodes = [to_ox(t) for t in g.objects(node, SH.targetNode)]
         self.target_literals += [t for t in g.objects(node, SH.targetNode) if isinstance(t, Literal)]
-        shape.targets += [f"?this {_INSTANCE} {term_text(c)} ." for c in g.objects(node, SH.targetClass)]
+        shape.targets += [f"?this {INSTANCE_PATH} {term_text(c)} ." for c in g.objects(node, SH.targetClass)]
         shape.targets += [f"?this {term_text(p)} ?_s ." for p in g.objects(node, SH.targetSubjectsOf)]
         shape.targets += [f"?_o {term_text(p)} ?this ." for p in g.objects(node, SH.targetObjectsOf)]
         unknown = {p for p in g.predicates(node) if str(p).startswith(str(SH))} - _PASSIVE - self.known_parameters()
@@ -259,13 +94,11 @@ class ShapesGraph:
             unknown -= {SH.select, SH.ask}
         if unknown:
             raise Unsupported(f"{', '.join(sorted(g.qname(p) for p in unknown))} on shape {node}")
-        shape.constraints = self._compile_constraints(self, shape)
+        shape.constraints = compile_constraints(self, shape)
         return shape
 
     @staticmethod
     def known_parameters() -> set:
-        from peersupport.shacl.components import CORE
-
         return set(CORE) | {SH.sparql}
 
     def path_sparql(self, path) -> str:
@@ -396,7 +229,7 @@ class Run:
                     values[this].append(value)
         return values
 
-    def check(self, shape: Shape, focus: list) -> list[_Raw]:
+    def check(self, shape: Shape, focus: list) -> list[RawResult]:
         if shape.deactivated or not focus:
             return []
         values = self.values(shape, focus)

@@ -1,4 +1,4 @@
-"""SHACL-SPARQL for the set-at-a-time engine (``shacl_engine``): the text of SPARQL-based
+"""SHACL-SPARQL for the set-at-a-time engine (``shacl.engine``): the text of SPARQL-based
 constraints and validators, rewritten so that one query checks every focus node at once.
 
 The SHACL spec pre-binds ``$this`` (and ``$value``, the parameters) for each focus node in turn.
@@ -15,53 +15,26 @@ from __future__ import annotations
 import itertools
 import re
 
-from rdflib import OWL, BNode, Literal, URIRef
+from rdflib import OWL
 from rdflib.namespace import SH
 
-_TOKEN = re.compile(r'''
-    (?P<comment>\#[^\n]*)
-  | (?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\'|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<var>[?$][A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)
-  | (?P<word>[A-Za-z_][A-Za-z0-9_-]*(?::[A-Za-z0-9_.-]*)?|:[A-Za-z0-9_.-]*)
-  | (?P<punct>[{}()*])
-''', re.VERBOSE | re.DOTALL)
+from peersupport.shacl.model import InvalidShapes
+from peersupport.sparql.tokens import Token, tokens
+
 PRE_BOUND = ("this", "value", "currentShape", "shapesGraph")
+_SYNTAX = frozenset("{}()*")  # the only punctuation the rewriting reads
 
 
-class InvalidShapes(ValueError):
-    """A shapes graph SHACL does not allow, e.g. a SPARQL query with MINUS (SHACL 1.1 §5.2.1)."""
-
-
-class Unsupported(Exception):
-    """Something the engine does not implement; callers fall back to pySHACL."""
-
-
-def _tokens(text: str):
-    """(kind, text, start, end) for the tokens that matter to the rewriting."""
-    for match in _TOKEN.finditer(text):
-        kind = match.lastgroup
-        if kind != "comment":
-            yield kind, match.group(), match.start(), match.end()
-
-
-def term_text(term) -> str:
-    """An rdflib IRI or literal in SPARQL syntax."""
-    if isinstance(term, URIRef):
-        return f"<{term}>"
-    if isinstance(term, Literal):
-        lexical = str(term).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-        if term.language:
-            return f'"{lexical}"@{term.language}'
-        return f'"{lexical}"^^<{term.datatype}>' if term.datatype else f'"{lexical}"'
-    raise Unsupported(f"a blank node ({term}) cannot be put into a SPARQL query's text")
+def _tokens(text: str) -> list[Token]:
+    """The tokens that matter to the rewriting: all but punctuation other than ``_SYNTAX``."""
+    return [token for token in tokens(text) if token.kind != "other" or token.text in _SYNTAX]
 
 
 def substitute(text: str, values: dict[str, str]) -> str:
     """``text`` with the variables named in ``values`` (as $name or ?name) replaced by SPARQL text."""
     out, last = [], 0
     for kind, token, start, end in _tokens(text):
-        if kind == "var" and token[1:] in values:
+        if kind == "variable" and token[1:] in values:
             out += [text[last:start], values[token[1:]]]
             last = end
     return "".join(out) + text[last:]
@@ -120,10 +93,10 @@ class Analysis:
                         self._check_subquery(tokens, index, pre_bound)
                 elif upper in ("GROUP", "HAVING", "LIMIT", "OFFSET", "ORDER"):
                     self.joinable = False
-                elif upper == "AS" and index + 1 < len(tokens) and tokens[index + 1][0] == "var" \
+                elif upper == "AS" and index + 1 < len(tokens) and tokens[index + 1][0] == "variable" \
                         and tokens[index + 1][1][1:] in pre_bound:
                     raise InvalidShapes(f"SHACL forbids binding the pre-bound variable {tokens[index + 1][1]} with AS")
-            elif kind == "var":
+            elif kind == "variable":
                 name = token[1:]
                 self.uses.add(name)
                 if in_projection and name == "this":
@@ -178,7 +151,7 @@ class Analysis:
                     parens += 1
                 elif token == ")":
                     parens -= 1
-                elif kind == "var" and token[1:] == "this" and parens == 0:
+                elif kind == "variable" and token[1:] == "this" and parens == 0:
                     return
             raise InvalidShapes("a subquery with SELECT * that does not return $this")
         if "this" in pre_bound and not any(t[1:] == "this" for t in projection if t[:1] in "?$"):
@@ -212,8 +185,8 @@ def exists_blocks(text: str) -> list[tuple[int, int, str]]:
                         break
                 open_token, close_token = tokens[ahead + 1], tokens[close]
                 inner = text[open_token[3]:close_token[2]]
-                inside = {t[1][1:] for t in tokens[ahead + 2:close] if t[0] == "var"}
-                outside = {t[1][1:] for t in tokens[:ahead] + tokens[close + 1:] if t[0] == "var"}
+                inside = {t[1][1:] for t in tokens[ahead + 2:close] if t[0] == "variable"}
+                outside = {t[1][1:] for t in tokens[:ahead] + tokens[close + 1:] if t[0] == "variable"}
                 try:
                     joinable = Analysis("SELECT * WHERE {" + inner + "}", PRE_BOUND).joinable
                 except InvalidShapes:
@@ -258,7 +231,7 @@ def prebind(text: str, name: str, value: str) -> str:
             parens += 1
         elif token == ")":
             parens -= 1
-        if kind == "var" and token[1:] == name:
+        if kind == "variable" and token[1:] == name:
             out += [text[last:start], "" if in_projection and parens == 0 else value]
             last = end
         elif in_projection and parens <= 1 and upper not in ("DISTINCT", "REDUCED"):
@@ -289,6 +262,3 @@ def fill_message(template: str, bindings: dict[str, str]) -> str:
     """``{$var}`` and ``{?var}`` in a message replaced by the solution's values."""
     return re.sub(r"\{[?$]([A-Za-z0-9_]+)\}", lambda m: bindings.get(m.group(1), m.group(0)), template)
 
-
-def is_blank(term) -> bool:
-    return isinstance(term, BNode)

@@ -2,7 +2,7 @@
 
 The embedded store is read-only while served (a new load means a new generation and a restart),
 so an answer never goes stale: the same query text, dataset and ``Accept`` get the same bytes.
-Only successful answers are kept, least recently used first out, within a byte budget. The
+Only answers are kept (a failure is raised, so it never reaches the cache), least recently used first out, within a byte budget. The
 endpoint and the catalogue share it; a remote endpoint's answers are not cached, as its data may
 change under us.
 """
@@ -13,7 +13,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import replace
 
-from peersupport.sparql.pool import QueryJob, Reply
+from peersupport.sparql.jobs import QueryJob, Reply
 
 
 class CachedExecutor:
@@ -32,8 +32,8 @@ class CachedExecutor:
             if reply is not None:
                 self._answers.move_to_end(job)
                 return replace(reply, headers={**reply.headers, "X-Cache": "hit"})
-        reply = self.executor.execute(job)
-        if reply.status == 200 and len(reply.body) <= self.max_bytes // 4:
+        reply = self.executor.execute(job)  # a failure raises: nothing to keep
+        if len(reply.body) <= self.max_bytes // 4:
             with self._lock:
                 if job not in self._answers:
                     self._answers[job] = reply

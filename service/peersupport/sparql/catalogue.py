@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from peersupport.errors import BadRequest
 from peersupport.sparql.text import bind_values
 
 QUERY_DIR = Path(__file__).resolve().parent / "queries"
@@ -38,7 +39,7 @@ _LANGUAGE_TAG = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
 _PARAM = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>\w+)\s+(?P<default>\S+)\s*\|\s*(?P<description>.*)$")
 
 
-class ParameterError(ValueError):
+class ParameterError(BadRequest, ValueError):
     """A parameter value that cannot be used; the message names the parameter."""
 
 

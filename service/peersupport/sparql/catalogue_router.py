@@ -1,7 +1,8 @@
 """The catalogue of research questions over HTTP: ``GET /queries`` lists them with their
 parameters; ``GET /queries/NAME?param=value`` runs one, its results negotiated as on ``/sparql``
-(``Accept`` or ``format=``). A parameter that is unknown or does not parse as its type is a 400
-naming it."""
+(``Accept`` or ``format=``). An unknown query is a 404; a parameter that is unknown, repeated or
+does not parse as its type is a 400 naming it (raised, and answered by the application's error
+handler)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ from urllib.parse import parse_qs
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
+from peersupport.errors import NotFound
 from peersupport.sparql.catalogue import ParameterError, catalogue, find
-from peersupport.sparql.pool import text_reply
-from peersupport.sparql.protocol import Executor, ProtocolError, answer, job_for, to_response
+from peersupport.sparql.jobs import Executor
+from peersupport.sparql.protocol import answer, job_for
 
 # Parameters of the protocol itself; every other one is the query's.
 PROTOCOL_PARAMETERS = {"format"}
@@ -43,21 +45,15 @@ def catalogue_router(get_executor: Callable[[], Executor]) -> APIRouter:
     async def run(name: str, request: Request) -> Response:
         query = find(name)
         if query is None:
-            return to_response(text_reply(404, f"no catalogue query named {name!r}; GET /queries lists them"))
+            raise NotFound(f"no catalogue query named {name!r}; GET /queries lists them")
         params = parse_qs(request.url.query, keep_blank_values=True)
         given = {}
-        try:
-            for key, values in params.items():
-                if key in PROTOCOL_PARAMETERS:
-                    continue
-                if len(values) > 1:
-                    raise ParameterError(f"parameter {key!r} is given {len(values)} times; give it once")
-                given[key] = values[0]
-            job = job_for(query.bind(given), params, request.headers.get("accept"))
-        except ParameterError as error:
-            return to_response(text_reply(400, str(error)))
-        except ProtocolError as error:
-            return to_response(text_reply(error.status, str(error)))
-        return await answer(get_executor(), job)
+        for key, values in params.items():
+            if key in PROTOCOL_PARAMETERS:
+                continue
+            if len(values) > 1:
+                raise ParameterError(f"parameter {key!r} is given {len(values)} times; give it once")
+            given[key] = values[0]
+        return await answer(get_executor(), job_for(query.bind(given), params, request.headers.get("accept")))
 
     return router

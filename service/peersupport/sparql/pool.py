@@ -19,6 +19,8 @@ module imports no rdflib, so it starts quickly.
 
 from __future__ import annotations
 
+import logging
+import math
 import multiprocessing
 import os
 import queue
@@ -26,100 +28,18 @@ import signal
 import socket
 import struct
 import threading
-from dataclasses import dataclass, field
+import time
 from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from peersupport.sparql.negotiation import negotiate
-from peersupport.sparql.results import (GRAPH_TYPES, SELECT_TYPES, ask_bytes, collect_rows, graph_bytes, limited_select_bytes, select_bytes,
-                      written_by_oxigraph)
-from peersupport.sparql.text import names_dataset, with_row_limit
+from peersupport.errors import Busy, InternalError, ServiceError, Timeout
+from peersupport.sparql.execution import run_query
+from peersupport.sparql.jobs import QueryJob, Reply
 from peersupport.store.loading import load_in_memory
 
-
-@dataclass(frozen=True)
-class QueryJob:
-    query: str
-    accept: str | None = None
-    default_graphs: tuple[str, ...] = ()
-    named_graphs: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Reply:
-    status: int
-    media_type: str
-    body: bytes
-    headers: dict = field(default_factory=dict)
-
-
-def text_reply(status: int, message: str) -> Reply:
-    return Reply(status, "text/plain; charset=utf-8", (message + "\n").encode())
-
-
-def run_query(store: ox.Store, job: QueryJob, max_rows: int) -> Reply:
-    """Run one query on ``store`` and serialise its results as ``job.accept`` prefers. A SELECT
-    query is run limited to one row past the cap, so the work stops there."""
-    options = {}
-    if job.default_graphs:
-        options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
-    elif job.named_graphs:
-        options["default_graph"] = []
-    elif not names_dataset(job.query):
-        # The store keeps one named graph per file; without a dataset the default graph is their union.
-        options["use_default_graph_as_union"] = True
-    if job.named_graphs:
-        options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
-    limited = with_row_limit(job.query, max_rows + 1)
-    try:
-        try:
-            result = store.query(limited or job.query, **options)
-        except SyntaxError:
-            if limited is None:
-                raise
-            limited, result = None, store.query(job.query, **options)  # the user's own text, for its own error
-    except SyntaxError as error:
-        return text_reply(400, f"SPARQL syntax error: {error}")
-    except ValueError as error:
-        return text_reply(400, f"invalid request: {error}")
-    try:
-        if limited is not None and isinstance(result, ox.QuerySolutions):
-            media_type = negotiate(job.accept, SELECT_TYPES)
-            if media_type is not None and written_by_oxigraph(media_type):
-                body, truncated = limited_select_bytes(result, media_type, max_rows)
-                return Reply(200, media_type + "; charset=utf-8", body, {"X-SPARQL-MaxRows": str(max_rows)} if truncated else {})
-        return serialize_result(result, job.accept, max_rows)
-    except OSError as error:
-        return text_reply(500, f"the query failed while reading the store: {error}")
-
-
-def serialize_result(result, accept: str | None, max_rows: int) -> Reply:
-    """The reply for a query result (a boolean, solutions, or an iterable of triples), in the
-    media type ``accept`` prefers, with at most ``max_rows`` rows or triples."""
-    offers = SELECT_TYPES if isinstance(result, (ox.QueryBoolean, ox.QuerySolutions)) else GRAPH_TYPES
-    media_type = negotiate(accept, offers)
-    if media_type is None:
-        return text_reply(406, f"none of the accepted media types can be served; this result can be: {', '.join(offers)}")
-    headers = {}
-    if isinstance(result, ox.QueryBoolean):
-        body = ask_bytes(bool(result), media_type)
-    elif isinstance(result, ox.QuerySolutions):
-        variables, rows, truncated = collect_rows(result, max_rows)
-        body = select_bytes(variables, rows, media_type)
-        if truncated:
-            headers["X-SPARQL-MaxRows"] = str(max_rows)
-    else:
-        triples = []
-        for triple in result:
-            if len(triples) == max_rows:
-                headers["X-SPARQL-MaxRows"] = str(max_rows)
-                break
-            triples.append(triple)
-        body = graph_bytes(triples, media_type)
-    charset = "; charset=utf-8" if media_type.startswith("text/") or "json" in media_type or "xml" in media_type else ""
-    return Reply(200, media_type + charset, body, headers)
+log = logging.getLogger(__name__)
 
 
 def _die_with_parent() -> None:
@@ -135,12 +55,21 @@ def _die_with_parent() -> None:
 
 
 def _serve_jobs(connection: Connection, store: ox.Store, max_rows: int) -> None:
+    """A worker's loop: run each job sent and send back its reply, or the error that stopped it
+    (the errors are picklable, and the pool raises them again)."""
     connection.send("ready")
     while True:
         job = connection.recv()
         if job is None:
             return
-        connection.send(run_query(store, job, max_rows))
+        try:
+            answer = run_query(store, job, max_rows)
+        except ServiceError as error:
+            answer = error
+        except Exception:  # the query is not answered, but the store is read-only: the worker goes on
+            log.exception("query worker %d: the query failed", os.getpid())
+            answer = InternalError("the query failed in the query engine; it was not answered")
+        connection.send(answer)
 
 
 def _holder_main(control: socket.socket, generation: str, files: list, in_memory: bool, max_rows: int) -> None:
@@ -229,7 +158,7 @@ class _Worker:
             ready = False
         if not ready:
             self.stop(kill=True)
-            raise RuntimeError("a query worker could not open the store")
+            raise RuntimeError(f"query worker {self.pid} could not open the store")
 
     def kill(self) -> None:
         try:
@@ -250,62 +179,88 @@ class _Worker:
 
 class QueryPool:
     """A fixed number of worker processes over one store generation. A query waits for an idle
-    worker up to the time limit, then has the time limit to run. A worker stopped for running
-    too long is replaced in the background, so its 503 is answered at once. Create it on a
-    long-lived thread: the holder dies with the thread that started it (PR_SET_PDEATHSIG)."""
+    worker up to the time limit (else ``Busy``), then has the time limit to run (else
+    ``Timeout``). A worker stopped for running too long, or that died, is replaced in the
+    background, so the error is raised at once. Create it on a long-lived thread: the holder dies
+    with the thread that started it (PR_SET_PDEATHSIG)."""
 
     def __init__(self, generation: str, files: list | None = None, workers: int = 4, timeout: float = 10.0,
                  max_rows: int = 10_000, in_memory: bool = True):
         """``files``: the (name, path) pairs the generation was loaded from, which the in-memory
         copy is parsed from where they are unchanged."""
-        self.timeout, self.max_rows = timeout, max_rows
-        self._holder = _Holder(multiprocessing.get_context("spawn"), generation, list(files or []), in_memory, max_rows)
+        self.timeout, self.max_rows, self.size = timeout, max_rows, workers
+        started = time.monotonic()
+        try:
+            self._holder = _Holder(multiprocessing.get_context("spawn"), generation, list(files or []), in_memory, max_rows)
+        except RuntimeError as error:
+            log.error("could not start the query workers: %s", error)
+            raise
+        log.info("query worker holder %d ready in %.1f s (store %s)", self._holder.process.pid, time.monotonic() - started,
+                 "in memory" if in_memory else "on disk")
         self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()  # the warmest worker first
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
         for _ in range(workers):
             self._add_worker()
-        self._to_replace: queue.Queue[_Worker | None] = queue.Queue()
+        self._to_replace: queue.Queue[tuple[_Worker, int, str] | None] = queue.Queue()
         self._replacer = threading.Thread(target=self._replace_workers, name="query-worker-replacer", daemon=True)
         self._replacer.start()
 
-    def _add_worker(self) -> None:
-        worker = _Worker(self._holder)
+    def _add_worker(self) -> _Worker | None:
+        try:
+            worker = _Worker(self._holder)
+        except RuntimeError as error:
+            log.error("could not start a query worker: %s", error)
+            raise
         with self._lock:
             if self._closed:
                 worker.stop(kill=True)
-                return
+                return None
             self._all.add(worker)
+        log.info("query worker %d started", worker.pid)
         self._idle.put(worker)
+        return worker
+
+    def _replace(self, worker: _Worker, level: int, why: str) -> None:
+        """Have the replacer thread stop ``worker`` and start another in its place."""
+        self._to_replace.put((worker, level, why))
 
     def _replace_workers(self) -> None:
-        while (worker := self._to_replace.get()) is not None:
+        while (item := self._to_replace.get()) is not None:
+            worker, level, why = item
             with self._lock:
                 self._all.discard(worker)
             worker.stop(kill=True)
             try:
-                self._add_worker()
-            except RuntimeError:
-                pass  # no worker can be started: the pool shrinks rather than the thread dying
+                new = self._add_worker()
+            except RuntimeError:  # logged; the pool shrinks rather than the thread dying
+                log.error("query worker %d (which %s) was not replaced: %d workers left", worker.pid, why, len(self._all))
+                continue
+            if new is not None:
+                log.log(level, "query worker %d replaced worker %d, which %s", new.pid, worker.pid, why)
 
     def execute(self, job: QueryJob) -> Reply:
         try:
             worker = self._idle.get(timeout=self.timeout)
         except queue.Empty:
-            return text_reply(503, f"all query workers are busy; try again (time limit {self.timeout:g} s)")
+            raise Busy(f"all {self.size} query workers are busy: none came free within the time limit of {self.timeout:g} s",
+                       headers={"Retry-After": str(max(1, math.ceil(self.timeout)))}) from None
         try:
             worker.connection.send(job)
-            if not worker.connection.poll(self.timeout):
-                worker.kill()  # stop the work now; the replacer starts a fresh worker
-                self._to_replace.put(worker)
-                return text_reply(503, f"query stopped: it ran longer than the time limit of {self.timeout:g} s")
-            reply = worker.connection.recv()
+            answered = worker.connection.poll(self.timeout)
+            answer = worker.connection.recv() if answered else None
         except (EOFError, OSError):
-            self._to_replace.put(worker)
-            return text_reply(500, "the query worker stopped unexpectedly; the query was not answered")
+            self._replace(worker, logging.WARNING, "stopped unexpectedly while running a query")
+            raise InternalError("the query worker stopped unexpectedly; the query was not answered") from None
+        if not answered:
+            worker.kill()  # stop the work now; the replacer starts a fresh worker
+            self._replace(worker, logging.INFO, f"was stopped at the time limit of {self.timeout:g} s")
+            raise Timeout(f"query stopped: it ran longer than the time limit of {self.timeout:g} s")
         self._idle.put(worker)
-        return reply
+        if isinstance(answer, ServiceError):
+            raise answer
+        return answer
 
     def close(self) -> None:
         self._to_replace.put(None)
@@ -316,3 +271,4 @@ class QueryPool:
         for worker in workers:
             worker.stop()
         self._holder.close()
+        log.info("query workers stopped (%d) and their holder", len(workers))

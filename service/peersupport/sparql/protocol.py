@@ -4,19 +4,23 @@ GET with ``query``, POST form-encoded, POST ``application/sparql-query``; ``defa
 and ``named-graph-uri`` honoured; results negotiated by ``Accept`` (or a ``format`` parameter,
 as Fuseki's ``output`` and Virtuoso's ``format``). Read-only and closed: updates and ``SERVICE``
 are refused before anything runs. GET without a query describes the service.
+
+A request that cannot be answered raises an error of ``peersupport.errors``; the application's
+error handler answers it.
 """
 
 from __future__ import annotations
 
-from typing import Callable, Protocol
+from typing import Callable
 from urllib.parse import parse_qs
 
 import anyio
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from peersupport.errors import BadRequest, NotAcceptable, Refused, UnsupportedFormat
+from peersupport.sparql.jobs import Executor, QueryJob, Reply
 from peersupport.sparql.negotiation import negotiate
-from peersupport.sparql.pool import QueryJob, Reply, text_reply
 from peersupport.sparql.text import dataset_iris, is_update, uses_service
 
 FORMAT_PARAMETER = {
@@ -25,6 +29,7 @@ FORMAT_PARAMETER = {
     "jsonld": "application/ld+json", "rdfxml": "application/rdf+xml",
 }
 DESCRIPTION_TYPES = ["text/turtle", "application/ld+json", "text/html"]
+_READ_ONLY = "SPARQL Update is refused: this endpoint is read-only"
 
 _DATASET_PARAMETERS = [
     {"name": "default-graph-uri", "in": "query", "required": False, "description": "a graph of the store to use as the default graph (repeatable)",
@@ -44,20 +49,10 @@ SPARQL_OPENAPI = {
 }
 
 
-class Executor(Protocol):
-    def execute(self, job: QueryJob) -> Reply: ...
-
-
-class ProtocolError(Exception):
-    def __init__(self, status: int, message: str):
-        super().__init__(message)
-        self.status = status
-
-
 def _one(params: dict[str, list[str]], name: str) -> str | None:
     values = params.get(name, [])
     if len(values) > 1:
-        raise ProtocolError(400, f"the {name!r} parameter is given {len(values)} times; give it once")
+        raise BadRequest(f"the {name!r} parameter is given {len(values)} times; give it once")
     return values[0] if values else None
 
 
@@ -65,11 +60,11 @@ def _decode(body: bytes) -> str:
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise ProtocolError(400, f"the request body is not UTF-8 (byte {error.start})") from None
+        raise BadRequest(f"the request body is not UTF-8 (byte {error.start})") from None
 
 
 async def read_request(request: Request) -> tuple[str | None, dict[str, list[str]]]:
-    """(query text or None, all parameters) of a protocol request; raises ProtocolError."""
+    """(query text or None, all parameters) of a protocol request."""
     params = parse_qs(request.url.query, keep_blank_values=True)
     if request.method == "POST":
         media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
@@ -79,26 +74,26 @@ async def read_request(request: Request) -> tuple[str | None, dict[str, list[str
                 params.setdefault(name, []).extend(values)
         elif media_type == "application/sparql-query":
             if "query" in params:
-                raise ProtocolError(400, "a query sent as application/sparql-query must not also be a 'query' parameter")
+                raise BadRequest("a query sent as application/sparql-query must not also be a 'query' parameter")
             params["query"] = [_decode(body)]
         elif media_type == "application/sparql-update":
-            raise ProtocolError(403, "SPARQL Update is refused: this endpoint is read-only")
+            raise Refused(_READ_ONLY)
         else:
-            raise ProtocolError(415, f"unsupported Content-Type {media_type or '(none)'!r}; send "
-                                     "application/x-www-form-urlencoded or application/sparql-query")
+            raise UnsupportedFormat(f"unsupported Content-Type {media_type or '(none)'!r}; send "
+                                    "application/x-www-form-urlencoded or application/sparql-query")
     if "update" in params:
-        raise ProtocolError(403, "SPARQL Update is refused: this endpoint is read-only")
+        raise Refused(_READ_ONLY)
     return _one(params, "query"), params
 
 
 def check_query(query: str) -> None:
     """Refuse, before running anything, what a read-only closed endpoint must not do."""
     if not query.strip():
-        raise ProtocolError(400, "the query is empty")
+        raise BadRequest("the query is empty")
     if is_update(query):
-        raise ProtocolError(403, "SPARQL Update is refused: this endpoint is read-only")
+        raise Refused(_READ_ONLY)
     if uses_service(query):
-        raise ProtocolError(400, "SERVICE is refused: this endpoint makes no requests to other endpoints")
+        raise BadRequest("SERVICE is refused: this endpoint makes no requests to other endpoints")
 
 
 def check_dataset(query: str, params: dict[str, list[str]], known_graphs: set[str]) -> None:
@@ -108,9 +103,9 @@ def check_dataset(query: str, params: dict[str, list[str]], known_graphs: set[st
     named = dataset_iris(query) + params.get("default-graph-uri", []) + params.get("named-graph-uri", [])
     unknown = [iri for iri in named if iri not in known_graphs]
     if unknown:
-        raise ProtocolError(400, f"no graph <{unknown[0]}> in this store: FROM, FROM NAMED, default-graph-uri and "
-                                 "named-graph-uri only select graphs the store holds, and nothing is fetched "
-                                 "(GET /sparql describes the service and lists its graphs)")
+        raise BadRequest(f"no graph <{unknown[0]}> in this store: FROM, FROM NAMED, default-graph-uri and "
+                         "named-graph-uri only select graphs the store holds, and nothing is fetched",
+                         "GET /sparql describes the service and lists its graphs.")
 
 
 def _checked_job(query: str, params: dict[str, list[str]], accept: str | None, known_graphs: set[str]) -> QueryJob:
@@ -123,7 +118,7 @@ def job_for(query: str, params: dict[str, list[str]], accept: str | None) -> Que
     format_name = _one(params, "format")
     if format_name is not None:
         if format_name not in FORMAT_PARAMETER:
-            raise ProtocolError(400, f"unknown format {format_name!r}; use one of: {', '.join(FORMAT_PARAMETER)}")
+            raise BadRequest(f"unknown format {format_name!r}; use one of: {', '.join(FORMAT_PARAMETER)}")
         accept = FORMAT_PARAMETER[format_name]
     return QueryJob(query=query, accept=accept, default_graphs=tuple(params.get("default-graph-uri", [])),
                     named_graphs=tuple(params.get("named-graph-uri", [])))
@@ -131,7 +126,7 @@ def job_for(query: str, params: dict[str, list[str]], accept: str | None) -> Que
 
 def to_response(reply: Reply) -> Response:
     headers = {"Vary": "Accept", **reply.headers}
-    return Response(content=reply.body, status_code=reply.status, media_type=reply.media_type, headers=headers)
+    return Response(content=reply.body, media_type=reply.media_type, headers=headers)
 
 
 async def answer(executor: Executor, job: QueryJob) -> Response:
@@ -147,27 +142,23 @@ def sparql_router(get_executor: Callable[[], Executor], describe: Callable[[str]
     router = APIRouter()
 
     async def handle(request: Request) -> Response:
-        try:
-            query, params = await read_request(request)
-            if query is None:
-                if request.method == "POST":
-                    raise ProtocolError(400, "no 'query' parameter: send a SPARQL query")
-                media_type = negotiate(request.headers.get("accept"), DESCRIPTION_TYPES)
-                if media_type == "text/html":
-                    return RedirectResponse(query_page, status_code=303, headers={"Vary": "Accept"})
-                if media_type is None:
-                    raise ProtocolError(406, "the service description is available as text/turtle or application/ld+json")
-                return Response(describe(media_type), media_type=media_type, headers={"Vary": "Accept"})
-            accept = request.headers.get("accept")
+        query, params = await read_request(request)
+        if query is None:
+            if request.method == "POST":
+                raise BadRequest("no 'query' parameter: send a SPARQL query")
+            media_type = negotiate(request.headers.get("accept"), DESCRIPTION_TYPES)
+            if media_type == "text/html":
+                return RedirectResponse(query_page, status_code=303, headers={"Vary": "Accept"})
+            if media_type is None:
+                raise NotAcceptable("the service description is available as text/turtle or application/ld+json")
+            return Response(describe(media_type), media_type=media_type, headers={"Vary": "Accept"})
+        accept = request.headers.get("accept")
 
-            def check_and_run() -> Reply:
-                return get_executor().execute(_checked_job(query, params, accept, known_graphs))
+        def check_and_run() -> Reply:
+            return get_executor().execute(_checked_job(query, params, accept, known_graphs))
 
-            # Reading a large query text takes time too: both off the event loop, in one hop.
-            reply = await anyio.to_thread.run_sync(check_and_run)
-        except ProtocolError as error:
-            return to_response(text_reply(error.status, str(error)))
-        return to_response(reply)
+        # Reading a large query text takes time too: both off the event loop, in one hop.
+        return to_response(await anyio.to_thread.run_sync(check_and_run))
 
     description = ("SPARQL 1.1 Protocol: GET ?query=, POST form-encoded or application/sparql-query. "
                    "Read-only; SERVICE and updates are refused.")

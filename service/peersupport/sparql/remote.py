@@ -9,17 +9,24 @@ negotiated. The time limit covers the whole answer. The SPARQL protocol has no w
 query: closing the connection stops a server that streams its results (Oxigraph server does,
 row by row), but a query that produces nothing until it ends (an aggregate) runs on there until
 that server's own limit.
+
+Failures are raised as errors of ``peersupport.errors``: the time limit as ``Timeout``, an
+endpoint that cannot be reached or answers badly as ``UpstreamFailure``, and a query the
+endpoint refuses (a 4xx answer) as ``BadRequest`` with the endpoint's own message.
 """
 
 from __future__ import annotations
 
 import io
+import logging
 import time
 
 import httpx
 import pyoxigraph as ox
 
-from peersupport.sparql.pool import QueryJob, Reply, serialize_result, text_reply
+from peersupport.errors import BadRequest, Busy, Timeout, UpstreamFailure
+from peersupport.sparql.execution import serialize_result
+from peersupport.sparql.jobs import QueryJob, Reply
 from peersupport.sparql.text import names_dataset
 
 _RESULT_FORMATS = {"application/sparql-results+json": ox.QueryResultsFormat.JSON,
@@ -28,6 +35,10 @@ _RESULT_FORMATS = {"application/sparql-results+json": ox.QueryResultsFormat.JSON
 _GRAPH_FORMATS = {"application/n-triples": ox.RdfFormat.N_TRIPLES, "text/turtle": ox.RdfFormat.TURTLE,
                   "application/rdf+xml": ox.RdfFormat.RDF_XML}
 _ASK_FOR = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.5"
+log = logging.getLogger(__name__)
+ERROR_BODY_BYTES = 64 * 1024  # of an error answer, read at the most
+# Answers about this service's access to the endpoint (its address, its credentials), not the query.
+_NOT_THE_QUERY = {401, 403, 404, 405, 407}
 
 
 class _Deadline(Exception):
@@ -73,15 +84,14 @@ class RemoteEndpoint:
             with self._client.stream("POST", self.url, data=form, headers={"Accept": _ASK_FOR}) as response:
                 return self._relay(response, job, deadline)
         except (httpx.TimeoutException, _Deadline):
-            return text_reply(503, f"query stopped: the SPARQL endpoint did not answer within {self.timeout:g} s")
+            raise Timeout(f"query stopped: the SPARQL endpoint did not answer within {self.timeout:g} s") from None
         except httpx.HTTPError:
-            return text_reply(502, "the SPARQL endpoint behind this service did not answer")
+            raise UpstreamFailure("the SPARQL endpoint behind this service did not answer") from None
 
     def _relay(self, response: httpx.Response, job: QueryJob, deadline: float) -> Reply:
         media_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
         if response.status_code != 200:
-            response.read()
-            return Reply(response.status_code, response.headers.get("content-type", "text/plain"), response.content)
+            raise _failure(response, _error_text(response, deadline))
         body = io.BufferedReader(_ResponseStream(response, deadline))
         try:
             if media_type in _RESULT_FORMATS:
@@ -89,10 +99,29 @@ class RemoteEndpoint:
             elif media_type in _GRAPH_FORMATS:
                 result = (quad.triple for quad in ox.parse(body, format=_GRAPH_FORMATS[media_type]))
             else:
-                return text_reply(502, f"the SPARQL endpoint behind this service answered in an unexpected format: {media_type or 'none'}")
+                raise UpstreamFailure(f"the SPARQL endpoint behind this service answered in an unexpected format: {media_type or 'none'}")
             return serialize_result(result, job.accept, self.max_rows)
         except SyntaxError as error:
-            return text_reply(502, f"the SPARQL endpoint behind this service sent a malformed answer: {error}")
+            raise UpstreamFailure(f"the SPARQL endpoint behind this service sent a malformed answer: {error}") from None
 
     def close(self) -> None:
         self._client.close()
+
+
+def _error_text(response: httpx.Response, deadline: float) -> str:
+    """The start of an error answer's body (``ERROR_BODY_BYTES`` at the most), as text."""
+    body = io.BufferedReader(_ResponseStream(response, deadline)).read(ERROR_BODY_BYTES)
+    return body.decode(response.encoding or "utf-8", errors="replace").strip()
+
+
+def _failure(response: httpx.Response, text: str):
+    """The error for an answer other than 200: the endpoint refusing the query is the client's
+    to correct (400, with the endpoint's message); anything else is the endpoint's failure."""
+    status = response.status_code
+    if 400 <= status < 500 and status not in _NOT_THE_QUERY:
+        if status == 429:
+            retry = response.headers.get("retry-after")
+            return Busy("the SPARQL endpoint behind this service is busy", headers={"Retry-After": retry} if retry else None)
+        return BadRequest(f"the SPARQL endpoint refused the query: {text or status}")
+    log.warning("the SPARQL endpoint %s answered with status %d: %s", response.url, status, text)
+    return UpstreamFailure(f"the SPARQL endpoint behind this service failed (it answered with status {status})")

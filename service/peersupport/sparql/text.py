@@ -1,34 +1,25 @@
 """What a SPARQL request's text asks for, read without running it: its keywords outside
-comments, strings and IRIs. Used to refuse ``SERVICE`` and updates before anything runs, and to
-see whether the query names its own dataset (``FROM``/``FROM NAMED``)."""
+comments, strings and IRIs (``sparql.tokens``). Used to refuse ``SERVICE`` and updates before
+anything runs, to see whether the query names its own dataset (``FROM``/``FROM NAMED``), to bind
+catalogue parameters and to cap a SELECT query's rows."""
 
 from __future__ import annotations
 
-import re
+from peersupport.sparql.tokens import tokens
 
-# Strings may be left unclosed (the closing quote is optional): an unclosed string then runs to
-# the end of its line (or of the text, for a long string) instead of being rescanned from every
-# later quote, which made hostile texts such as '"\\"\\"\\…' take quadratic time.
-_TOKEN = re.compile(
-    r'''(?P<comment>\#[^\n\r]*)
-      | (?P<string>"""(?:[^"\\]|\\.|"(?!""))*(?:"""|\Z)|\'\'\'(?:[^'\\]|\\.|'(?!''))*(?:\'\'\'|\Z)|"(?:[^"\\\n\r]|\\.)*"?|'(?:[^'\\\n\r]|\\.)*'?)
-      | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-      | (?P<variable>[?$][A-Za-z0-9_\u00B7-\uFFFF]+)
-      | (?P<prefixed>[A-Za-z_][\w.-]*:[\w.:%-]*|:[\w.:%-]*)
-      | (?P<word>[A-Za-z_]+)
-      | (?P<other>.)''',
-    re.VERBOSE | re.DOTALL,
-)
 UPDATE_KEYWORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
 
 
 def keywords(text: str) -> list[str]:
     """The bare words of a SPARQL text, upper-cased, in order."""
-    return [m.group("word").upper() for m in _TOKEN.finditer(text) if m.lastgroup == "word"]
+    return [token.text.upper() for token in tokens(text) if token.kind == "word"]
 
 
 def uses_service(text: str) -> bool:
-    return "SERVICE" in keywords(text)
+    """True when the text may call another endpoint. Oxigraph's parser reads a keyword glued to
+    what follows (``SERVICEex:g`` is ``SERVICE ex:g``), so a prefixed name starting with SERVICE
+    counts too."""
+    return any(token.kind in ("word", "prefixed") and token.text.upper().startswith("SERVICE") for token in tokens(text))
 
 
 def is_update(text: str) -> bool:
@@ -50,16 +41,14 @@ def bind_values(text: str, bindings: dict[str, str]) -> str:
         return text
     names = " ".join(f"?{name}" for name in bindings)
     terms = " ".join(bindings.values())
-    tokens = _TOKEN.finditer(text)
-    for match in tokens:
-        if match.lastgroup == "word" and match.group().upper() == "WHERE":
-            for following in tokens:
-                if following.lastgroup in ("comment",) or following.group().isspace():
-                    continue
-                if following.group() == "{":
-                    at = following.end()
-                    return f"{text[:at]}\n  VALUES ({names}) {{ ({terms}) }}{text[at:]}"
-                break
+    stream = tokens(text)
+    for token in stream:
+        if token.kind == "word" and token.text.upper() == "WHERE":
+            following = next(stream, None)
+            if following is not None and following.text == "{":
+                at = following.end
+                return f"{text[:at]}\n  VALUES ({names}) {{ ({terms}) }}{text[at:]}"
+            break
     raise ValueError("the query has no 'WHERE {' to bind parameters in")
 
 
@@ -70,10 +59,7 @@ def dataset_iris(text: str) -> list[str]:
     prefixes: dict[str, str] = {}
     found: list[str] = []
     state, declaring = "idle", ""
-    for match in _TOKEN.finditer(text):
-        kind, value = match.lastgroup, match.group()
-        if kind == "comment" or value.isspace():
-            continue
+    for kind, value, _, _ in tokens(text):
         if state == "prefix-name":
             state, declaring = ("prefix-iri", value[:-1]) if kind == "prefixed" else ("idle", "")
         elif state == "prefix-iri":
@@ -102,18 +88,18 @@ def with_row_limit(text: str, limit: int) -> str | None:
     ``VALUES`` block). None when the text is not a SELECT query or its shape is not recognised;
     the caller then caps the rows itself. The first ``limit`` rows are unchanged: ``LIMIT``
     applies after ``ORDER BY`` and ``OFFSET``."""
-    significant = [m for m in _TOKEN.finditer(text) if m.lastgroup != "comment" and not m.group().isspace()]
+    significant = list(tokens(text))
     index = 0
-    while index < len(significant) and significant[index].group().upper() in ("BASE", "PREFIX"):
-        index += 3 if significant[index].group().upper() == "PREFIX" else 2
-    if index >= len(significant) or significant[index].group().upper() != "SELECT":
+    while index < len(significant) and significant[index].text.upper() in ("BASE", "PREFIX"):
+        index += 3 if significant[index].text.upper() == "PREFIX" else 2
+    if index >= len(significant) or significant[index].text.upper() != "SELECT":
         return None
     braces = parentheses = 0
     group_closed = False
     limit_at = values_at = None
     for position in range(index + 1, len(significant)):
         token = significant[position]
-        value = token.group()
+        value = token.text
         if value == "{":
             braces += 1
         elif value == "}":
@@ -123,7 +109,7 @@ def with_row_limit(text: str, limit: int) -> str | None:
             parentheses += 1
         elif value == ")":
             parentheses -= 1
-        elif group_closed and braces == 0 and parentheses == 0 and token.lastgroup == "word":
+        elif group_closed and braces == 0 and parentheses == 0 and token.kind == "word":
             if value.upper() == "LIMIT":
                 limit_at = position
             elif value.upper() == "VALUES" and values_at is None:
@@ -133,13 +119,13 @@ def with_row_limit(text: str, limit: int) -> str | None:
     if limit_at is not None:
         digits = significant[limit_at + 1:]
         end = 0
-        while end < len(digits) and digits[end].group().isdigit() and (end == 0 or digits[end].start() == digits[end - 1].end()):
+        while end < len(digits) and digits[end].text.isdigit() and (end == 0 or digits[end].start == digits[end - 1].end):
             end += 1
         if end == 0:
             return None
-        start, stop = digits[0].start(), digits[end - 1].end()
+        start, stop = digits[0].start, digits[end - 1].end
         return f"{text[:start]}{min(int(text[start:stop]), limit)}{text[stop:]}"
     if values_at is not None:
-        at = significant[values_at].start()
+        at = significant[values_at].start
         return f"{text[:at]}LIMIT {limit}\n{text[at:]}"
     return f"{text}\nLIMIT {limit}\n"  # on a line of its own: the text may end in a comment

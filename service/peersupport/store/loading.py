@@ -11,16 +11,17 @@ one (``Store.backup`` makes hard links, so it costs next to nothing) with the ch
 replaced, or, when that would mean deleting many triples (Oxigraph deletes about three times
 slower than it bulk-loads), a fresh one loaded from every file. Only when that generation is
 complete does ``CURRENT`` switch to it, with one atomic rename. A generation left by a crash is
-never named by ``CURRENT`` and is deleted at the next start.
+never named by ``CURRENT`` and is deleted at the next start. Progress is logged: each file
+loaded, with its triples and seconds, and the generation made.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import shutil
-import sys
 import time
 from pathlib import Path
 
@@ -29,6 +30,7 @@ import pyoxigraph as ox
 from peersupport import NAMESPACE
 from peersupport.resources import data_dir
 
+log = logging.getLogger(__name__)
 GRAPH_BASE = NAMESPACE + "graph/"
 # Triple formats only: a quad file could write into graphs other than its own.
 RDF_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".rdf": ox.RdfFormat.RDF_XML,
@@ -113,14 +115,14 @@ def _write_atomically(path: Path, text: str) -> None:
     os.replace(partial, path)
 
 
-def prepare_store(location: Path, files: list[tuple[str, Path]], log=sys.stderr) -> Path:
+def prepare_store(location: Path, files: list[tuple[str, Path]]) -> Path:
     """Bring the store at ``location`` up to date with ``files`` and return the folder of the
     generation to serve. Raises LoadError, leaving the served generation as it was, when a file
     cannot be parsed."""
     location.mkdir(parents=True, exist_ok=True)
     current = current_generation(location)
     for abandoned in _delete_abandoned_generations(location, keep=current):
-        print(f"deleted {abandoned} (left by a load that was cut short)", file=log)
+        log.warning("deleted %s (left by a load that was cut short)", abandoned)
     manifest = _manifest(current)
     checksums = {name: _checksum(path) for name, path in files}
     changed = [(name, path) for name, path in files if manifest.get(name, {}).get("sha256") != checksums[name]]
@@ -133,7 +135,7 @@ def prepare_store(location: Path, files: list[tuple[str, Path]], log=sys.stderr)
     to_keep = sum(entry["triples"] for name, entry in manifest.items() if name not in replaced)
     generation = _next_generation(location, current)
     for name in gone:
-        print(f"removing graph {name} (its file is gone)", file=log)
+        log.info("removing graph %s (its file is gone)", name)
     if current is not None and DELETE_COST * to_delete <= to_keep:
         ox.Store(str(current)).backup(str(generation))
         store = ox.Store(str(generation))
@@ -143,15 +145,17 @@ def prepare_store(location: Path, files: list[tuple[str, Path]], log=sys.stderr)
     else:
         store, manifest, changed = ox.Store(str(generation)), {}, list(files)
     to_load = {name for name, _ in changed}
+    load_started, loaded = time.monotonic(), 0
     try:
         for index, (name, path) in enumerate(files, start=1):
             if name not in to_load:
                 continue
             started = time.monotonic()
-            print(f"[{index}/{len(files)}] loading {name} ({path.stat().st_size} bytes)...", file=log, flush=True)
+            log.info("[%d/%d] loading %s (%d bytes)", index, len(files), name, path.stat().st_size)
             count = _load_one_graph(store, name, path)
             manifest[name] = {"sha256": checksums[name], "triples": count}
-            print(f"      {count} triples in {time.monotonic() - started:.2f} s", file=log, flush=True)
+            loaded += count
+            log.info("[%d/%d] %s: %d triples in %.2f s", index, len(files), name, count, time.monotonic() - started)
         store.flush()
         del store
     except LoadError:
@@ -161,6 +165,9 @@ def prepare_store(location: Path, files: list[tuple[str, Path]], log=sys.stderr)
     _write_atomically(generation.with_suffix(".json"), json.dumps(manifest, indent=1, sort_keys=True))
     _write_atomically(location / "CURRENT", generation.name + "\n")  # the switch: atomic
     _delete_abandoned_generations(location, keep=generation)
+    seconds = time.monotonic() - load_started
+    log.info("store %s ready: %d files loaded (%d triples) in %.2f s", generation.name, len(to_load), loaded, seconds,
+             extra={"files": len(to_load), "triples": loaded, "seconds": round(seconds, 2)})
     return generation
 
 

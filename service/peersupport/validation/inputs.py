@@ -63,6 +63,10 @@ def _parse_rdf(text: str, fmt: str) -> Graph:
         raise InputError(f"RDF/XML syntax error: {error.getMessage()}", error.getLineNumber(), error.getColumnNumber()) from None
     except RecursionError:
         raise
+    except IndexError:  # rdflib's Turtle parser reads past the end of an unfinished statement
+        line, column = _line_column(text, len(text.rstrip()))
+        raise InputError("syntax error: the data ends in the middle of a statement (a term or a final '.' is missing)",
+                         line, column) from None
     except Exception as error:  # rdflib's parsers raise many types; none may escape as a 500
         raise InputError(str(error).split("\n", 1)[0]) from None
     return graph

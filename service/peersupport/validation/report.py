@@ -1,5 +1,6 @@
 """Renderings of a validation report: terminal text (grouped by organisation, then role), JSON,
-Turtle (a SHACL ``sh:ValidationReport``) and a standalone HTML page.
+Turtle (a SHACL ``sh:ValidationReport``), and the plain values the HTML report page shows
+(``view``; the page itself is the template ``web/templates/report.html``).
 
 In the Turtle rendering ``sh:conforms`` follows the SHACL specification (false when there is any
 result); everywhere else "conforms" means no violation, warnings and infos being advice.
@@ -8,13 +9,14 @@ result); everywhere else "conforms" means no violation, warnings and infos being
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
-from html import escape
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 
 from peersupport.validation.validate import Report, Result
+from peersupport.vocabulary import docs
 from peersupport.vocabulary.graph import ORG, PS, bind_prefixes
 
 OUTPUTS = ("text", "json", "turtle", "html")
@@ -27,11 +29,11 @@ _WORDS = {
     "en": {"organisation": "Organisation", "none": "Roles without an organisation", "reads": "reads as",
            "undetermined": "undetermined (evidence missing)", "ok": "no problems found", "evidence": "evidence",
            "summary": "{v} violations, {w} warnings, {i} infos", "conforms": "conforms: no violations",
-           "fails": "does not conform"},
+           "fails": "does not conform", "colon": ": "},
     "fr": {"organisation": "Organisation", "none": "Rôles sans organisation", "reads": "se lit comme",
            "undetermined": "indéterminé (éléments manquants)", "ok": "aucun problème", "evidence": "éléments",
            "summary": "{v} violations, {w} avertissements, {i} informations", "conforms": "conforme : aucune violation",
-           "fails": "non conforme"},
+           "fails": "non conforme", "colon": " : "},
 }
 
 
@@ -47,12 +49,12 @@ def _term(node) -> str:
     return _short(node)
 
 
-def _column_hint(result: Result) -> str:
+def column(result: Result) -> str | None:
     """For spreadsheet users: the template column that holds the result's path, if any."""
     from peersupport.validation.spreadsheet import COLUMNS
 
     names = [c.name for c in COLUMNS if c.predicate is not None and c.predicate == result.path and c.subject == "role"]
-    return f" [column {names[0]}]" if names else ""
+    return names[0] if names else None
 
 
 def reading_name(reading, lang: str) -> str:
@@ -61,6 +63,19 @@ def reading_name(reading, lang: str) -> str:
 
 def evidence(report: Report, role: URIRef) -> dict[str, str]:
     return {_short(p): _term(v) for p in EVIDENCE for v in report.data.objects(role, p)}
+
+
+def _counts(report: Report) -> dict[str, int]:
+    return {"violations": report.count(SH.Violation), "warnings": report.count(SH.Warning), "infos": report.count(SH.Info)}
+
+
+def _summary(report: Report, words: dict) -> str:
+    counts = _counts(report)
+    return words["summary"].format(v=counts["violations"], w=counts["warnings"], i=counts["infos"])
+
+
+def _group_title(report: Report, organisation, words: dict) -> str:
+    return f"{words['organisation']}{words['colon']}{report.label(organisation)}" if organisation is not None else words["none"]
 
 
 def _groups(report: Report):
@@ -90,27 +105,26 @@ def to_text(report: Report, lang: str = "en", colour: bool = False) -> str:
     reset, bold = ("\033[0m", "\033[1m") if colour else ("", "")
     lines = []
     for organisation, entries in _groups(report):
-        title = f"{words['organisation']}: {report.label(organisation)}" if organisation is not None else words["none"]
-        lines.append(f"{bold}{title}{reset}")
+        lines.append(f"{bold}{_group_title(report, organisation, words)}{reset}")
         for focus, results in entries:
             indent = "  "
             if focus is not None:
                 lines.append(f"  {bold}{report.label(focus)}{reset} <{focus}>")
                 reading = report.readings.get(str(focus))
                 if report.readings:
-                    lines.append(f"    {words['reads']}: {reading_name(reading, lang)}")
+                    lines.append(f"    {words['reads']}{words['colon']}{reading_name(reading, lang)}")
                 facts = evidence(report, focus)
                 if facts:
-                    lines.append(f"    {words['evidence']}: " + ", ".join(f"{k}={v}" for k, v in facts.items()))
+                    lines.append(f"    {words['evidence']}{words['colon']}" + ", ".join(f"{k}={v}" for k, v in facts.items()))
                 indent = "    "
             for result in results:
                 tint = _COLOURS.get(result.severity, "") if colour else ""
-                lines.append(f"{indent}{tint}{_SEVERITY_WORDS.get(result.severity, 'result')}{reset}{_column_hint(result)}: {result.message(lang)}")
+                where = f" [column {column(result)}]" if column(result) else ""
+                lines.append(f"{indent}{tint}{_SEVERITY_WORDS.get(result.severity, 'result')}{reset}{where}: {result.message(lang)}")
             if not results and focus is not None:
                 lines.append(f"{indent}{words['ok']}")
         lines.append("")
-    summary = words["summary"].format(v=report.count(SH.Violation), w=report.count(SH.Warning), i=report.count(SH.Info))
-    lines.append(f"{words['conforms'] if report.conforms else words['fails']} ({summary})")
+    lines.append(f"{words['conforms'] if report.conforms else words['fails']} ({_summary(report, words)})")
     if report.reasoning_note:
         lines.append(report.reasoning_note)
     return "\n".join(lines) + "\n"
@@ -121,7 +135,7 @@ def _result_json(report: Report, result: Result, lang: str) -> dict:
         "focus": str(result.focus), "focus_label": report.label(result.focus),
         "path": str(result.path) if result.path else None,
         "path_label": result.path_label or None,
-        "column": _column_hint(result)[len(" [column "):-1] or None,
+        "column": column(result),
         "value": str(result.value) if result.value is not None else None,
         "severity": _SEVERITY_WORDS.get(result.severity, str(result.severity)),
         "message": result.message(lang), "source_shape": str(result.source_shape),
@@ -142,7 +156,7 @@ def to_json(report: Report, lang: str = "en") -> str:
         })
     document = {
         "conforms": report.conforms,
-        "counts": {"violations": report.count(SH.Violation), "warnings": report.count(SH.Warning), "infos": report.count(SH.Info)},
+        "counts": _counts(report),
         "roles": roles,
         "results": [_result_json(report, r, lang) for r in report.results],
         "reasoning_note": report.reasoning_note,
@@ -177,37 +191,71 @@ def to_turtle(report: Report) -> str:
     return to_graph(report).serialize(format="turtle")
 
 
-def to_html(report: Report, lang: str = "en") -> str:
+_PARTS = re.compile(r"\s((?:Why|Fix|Pourquoi|Correction)\s?:)\s")
+_LEAD = re.compile(r"^(.{1,60}?)(\s?:\s)(.*)$", re.S)
+
+
+def _message_view(message: str) -> dict:
+    """A shape's message cut where it says so: a lead ("Not voluntary"), what is wrong, then its
+    "Why:" and "Fix:" parts with their own words (en or fr); a message without them stays whole."""
+    pieces = _PARTS.split(message)
+    text, parts = pieces[0], [{"label": pieces[i], "text": pieces[i + 1]} for i in range(1, len(pieces) - 1, 2)]
+    lead = _LEAD.match(text) if parts else None
+    if lead:
+        return {"lead": lead[1], "separator": lead[2], "text": lead[3], "parts": parts}
+    return {"lead": "", "separator": "", "text": text, "parts": parts}
+
+
+def _result_view(result: Result, lang: str) -> dict:
+    return {"severity": _SEVERITY_WORDS.get(result.severity, "result"), "column": column(result),
+            "path": result.path_label or None, **_message_view(result.message(lang))}
+
+
+def _reading_view(report: Report, role: URIRef, lang: str) -> dict | None:
+    """What the reasoner read the role as, by the vocabulary's label (None: not classified)."""
+    if not report.readings:
+        return None
+    reading = report.readings.get(str(role))
+    if reading is None or not reading.reads_as:
+        return {"label": _WORDS[lang]["undetermined"], "id": None}
+    return {"label": docs.label(docs.shared_vocabulary(), URIRef(reading.reads_as), lang), "id": _short(reading.reads_as)}
+
+
+def _evidence_view(report: Report, role: URIRef, lang: str) -> list[dict]:
+    """The data's answers to the questions the shapes ask, named as the vocabulary names them."""
+    vocabulary = docs.shared_vocabulary()
+    return [{"name": docs.label(vocabulary, p, lang), "value": _term(v) if isinstance(v, Literal) else docs.label(vocabulary, v, lang)}
+            for p in EVIDENCE for v in report.data.objects(role, p)]
+
+
+def view(report: Report, lang: str = "en") -> dict:
+    """The report as plain values for ``report.html``: the verdict and counts, then the results
+    grouped by organisation (its own results, then its roles with what each reads as)."""
     words = _WORDS[lang]
-    parts = []
+    groups = []
     for organisation, entries in _groups(report):
-        title = f"{words['organisation']}: {report.label(organisation)}" if organisation is not None else words["none"]
-        parts.append(f"<section class=\"organisation\"><h2>{escape(title)}</h2>")
+        group = {"title": _group_title(report, organisation, words), "results": [], "roles": []}
         for focus, results in entries:
-            if focus is not None:
-                reading = report.readings.get(str(focus))
-                parts.append(f'<article class="role" data-role="{escape(str(focus))}"><h3>{escape(report.label(focus))}</h3>')
-                if report.readings:
-                    parts.append(f'<p class="reading">{escape(words["reads"])}: <strong>{escape(reading_name(reading, lang))}</strong></p>')
-            items = "".join(
-                f'<li class="{_SEVERITY_WORDS.get(r.severity, "result")}"><span class="severity">'
-                f'{_SEVERITY_WORDS.get(r.severity, "result")}</span> {escape(r.message(lang))}</li>'
-                for r in results
-            )
-            parts.append(f"<ul class=\"results\">{items}</ul>" if items else f'<p class="ok">{escape(words["ok"])}</p>')
-            if focus is not None:
-                parts.append("</article>")
-        parts.append("</section>")
-    summary = words["summary"].format(v=report.count(SH.Violation), w=report.count(SH.Warning), i=report.count(SH.Info))
-    verdict = words["conforms"] if report.conforms else words["fails"]
-    return (
-        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>Validation report</title>'
-        "<style>body{font-family:sans-serif;max-width:60em;margin:auto;padding:1em}"
-        ".violation .severity{color:#b00020;font-weight:bold}.warning .severity{color:#8a5a00;font-weight:bold}"
-        ".info .severity{color:#005a8a;font-weight:bold}</style></head><body>"
-        f'<h1>Validation report</h1><p class="verdict">{escape(verdict)} ({escape(summary)})</p>'
-        f"{''.join(parts)}</body></html>\n"
-    )
+            items = [_result_view(r, lang) for r in results]
+            if focus is None:
+                group["results"] = items
+            else:
+                group["roles"].append({"iri": str(focus), "label": report.label(focus), "results": items,
+                                       "reading": _reading_view(report, focus, lang),
+                                       "evidence": _evidence_view(report, focus, lang)})
+        groups.append(group)
+    return {"conforms": report.conforms, "verdict": words["conforms"] if report.conforms else words["fails"],
+            "summary": _summary(report, words), "counts": _counts(report), "groups": groups, "note": report.reasoning_note,
+            "roles": len(report.roles()), "words": words}
+
+
+def to_html(report: Report, lang: str = "en") -> str:
+    """The report as a page to keep (``peersupport validate --output html``): the site's layout and
+    stylesheet, without links that only work on the service. The service renders the same
+    template with ``view`` for its own report page."""
+    from peersupport.web.documentation import standalone
+
+    return standalone("report.html", lang, **view(report, lang))
 
 
 def render(report: Report, output: str, lang: str = "en", colour: bool = False) -> str:

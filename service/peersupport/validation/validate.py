@@ -2,31 +2,36 @@
 
 The shapes and the vocabulary are parsed once per process and shared by every call; each call
 validates its own in-memory Oxigraph store holding the data and the vocabulary (the practice-type
-hierarchy and the classes the shapes rely on) with ``shacl_engine``, which checks each shape for
+hierarchy and the classes the shapes rely on) with ``shacl.engine``, which checks each shape for
 all focus nodes at once and gives pySHACL's results. Should the engine not support a shapes graph
-or some data (``shacl_engine.Unsupported``), pySHACL validates instead, with calls from several
+or some data (``shacl.model.Unsupported``), pySHACL validates instead, with calls from several
 threads serialised around it, as it is not safe to run concurrently. Nothing uploaded is stored.
 ``conforms`` is false only when there is a violation: warnings and infos are advice, not failure.
+Each validation is logged: which engine, how many triples, how long, and why pySHACL had to.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import pyoxigraph as ox
 import pyshacl
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
-from rdflib.collection import Collection
 from rdflib.namespace import SH
 from rdflib.plugins.sparql.processor import prepareQuery
 
-from peersupport.shacl import engine as shacl_engine
+from peersupport.shacl.engine import ShapesGraph
+from peersupport.shacl.model import Unsupported
+from peersupport.shacl.terms import load_graph, path_sparql
 from peersupport.validation.inputs import parse
 from peersupport.resources import data_dir
 from peersupport.vocabulary.graph import ORG, PS, bind_prefixes, load_ontology
 
+log = logging.getLogger(__name__)
 SEVERITY_ORDER = {SH.Violation: 0, SH.Warning: 1, SH.Info: 2}
 ROLE_CLASSES = (ORG.Post, ORG.Role, ORG.Membership, PS.DescribedRole)
 _load_lock = threading.Lock()
@@ -52,7 +57,8 @@ class _PreparedQueryGraph(Graph):
 
 
 @lru_cache(maxsize=1)
-def _shapes_and_vocabulary() -> tuple[Graph, Graph]:
+def shapes_and_vocabulary() -> tuple[Graph, Graph]:
+    """The shapes and the vocabulary, parsed once per process."""
     with _load_lock:
         shapes = bind_prefixes(Graph())
         for path in sorted(data_dir("shapes").glob("*.ttl")):
@@ -61,33 +67,40 @@ def _shapes_and_vocabulary() -> tuple[Graph, Graph]:
 
 
 def shapes_graph() -> Graph:
-    return _shapes_and_vocabulary()[0]
+    return shapes_and_vocabulary()[0]
 
 
 @dataclass(frozen=True)
-class _Engine:
-    shapes: shacl_engine.ShapesGraph | None  # None: the engine does not support the shapes
+class Engine:
+    """The shapes compiled for the set-at-a-time engine, and the vocabulary converted for it."""
+
+    shapes: ShapesGraph | None  # None: the engine does not support the shapes
     unsupported: str | None
     vocabulary: tuple  # the vocabulary's quads, converted once
     vocabulary_originals: dict
 
 
 @lru_cache(maxsize=1)
-def _engine() -> _Engine:
-    shapes, vocabulary = _shapes_and_vocabulary()
+def compiled_engine() -> Engine:
+    """The engine, compiled once per process."""
+    shapes, vocabulary = shapes_and_vocabulary()
     with _load_lock:
+        started = time.perf_counter()
         store = ox.Store()
-        originals = shacl_engine.load_graph(store, vocabulary)
+        originals = load_graph(store, vocabulary)
         quads = tuple(store)
         try:
-            return _Engine(shacl_engine.ShapesGraph(shapes), None, quads, originals)
-        except shacl_engine.Unsupported as error:
-            return _Engine(None, str(error), quads, originals)
+            engine = Engine(ShapesGraph(shapes), None, quads, originals)
+        except Unsupported as error:
+            log.warning("the set-at-a-time SHACL engine does not support the shapes (%s): pySHACL validates every graph", error)
+            return Engine(None, str(error), quads, originals)
+        log.info("SHACL shapes compiled for the set-at-a-time engine in %.2f s", time.perf_counter() - started)
+        return engine
 
 
 def new_store() -> tuple[ox.Store, dict]:
     """A store holding the vocabulary, and the written forms of its literals (for ``validate_store``)."""
-    engine = _engine()
+    engine = compiled_engine()
     store = ox.Store()
     store.extend(engine.vocabulary)
     return store, dict(engine.vocabulary_originals)
@@ -96,17 +109,7 @@ def new_store() -> tuple[ox.Store, dict]:
 def path_text(graph: Graph, path) -> str:
     """A SHACL property path in SPARQL syntax (``^org:postIn|org:hasPost``), stable across runs
     where the path is a blank node."""
-    if isinstance(path, URIRef):
-        return graph.namespace_manager.normalizeUri(path)
-    for predicate, template in ((SH.inversePath, "^{}"), (SH.zeroOrMorePath, "{}*"), (SH.oneOrMorePath, "{}+"),
-                                (SH.zeroOrOnePath, "{}?")):
-        inner = graph.value(path, predicate)
-        if inner is not None:
-            return template.format(path_text(graph, inner))
-    alternatives = graph.value(path, SH.alternativePath)
-    if alternatives is not None:
-        return "(" + "|".join(path_text(graph, p) for p in Collection(graph, alternatives)) + ")"
-    return "/".join(path_text(graph, p) for p in Collection(graph, path))
+    return path_sparql(graph, path, graph.namespace_manager.normalizeUri, grouped=False)
 
 
 @dataclass(frozen=True)
@@ -181,11 +184,11 @@ def _engine_results(shapes: Graph, results) -> list[Result]:
 
 def validate_store(store: ox.Store, originals: dict | None = None) -> list[Result]:
     """The results for the data in ``store``'s default graph, which must hold the vocabulary too
-    (``new_store``); ``originals``: the written forms of literals ``shacl_engine.load_graph``
-    returned. Raises ``shacl_engine.Unsupported`` when the engine cannot validate it."""
-    engine = _engine()
+    (``new_store``); ``originals``: the written forms of literals ``shacl.terms.load_graph``
+    returned. Raises ``Unsupported`` when the engine cannot validate it."""
+    engine = compiled_engine()
     if engine.shapes is None:
-        raise shacl_engine.Unsupported(engine.unsupported)
+        raise Unsupported(engine.unsupported)
     return _engine_results(engine.shapes.graph, engine.shapes.validate(store, originals))
 
 
@@ -198,7 +201,8 @@ def _messages(shapes: Graph, results_graph: Graph, node, shape) -> dict[str, str
     return messages
 
 
-def _results(shapes: Graph, results_graph: Graph) -> list[Result]:
+def pyshacl_results(shapes: Graph, results_graph: Graph) -> list[Result]:
+    """The results in a pySHACL results graph."""
     bind_prefixes(results_graph)
     results = []
     for node in results_graph.subjects(RDF.type, SH.ValidationResult):
@@ -221,13 +225,19 @@ def _results(shapes: Graph, results_graph: Graph) -> list[Result]:
 def validate_graph(data: Graph, classify: bool = True) -> Report:
     """Validate the role descriptions in ``data`` against the shapes; read each role with HermiT
     when ``classify`` is true and Java is present."""
-    vocabulary = _shapes_and_vocabulary()[1]
+    vocabulary = shapes_and_vocabulary()[1]
+    started, engine = time.perf_counter(), "set-at-a-time"
     try:
         store, originals = new_store()
-        originals.update(shacl_engine.load_graph(store, data))
+        originals.update(load_graph(store, data))
         results = validate_store(store, originals)
-    except shacl_engine.Unsupported:
+    except Unsupported as reason:
+        log.warning("pySHACL validates this graph: the set-at-a-time engine does not support it (%s)", reason)
+        engine = "pySHACL"
         results = validate_with_pyshacl(data)
+    seconds = time.perf_counter() - started
+    log.info("validated %d triples with %s in %.3f s: %d results", len(data), engine, seconds, len(results),
+             extra={"shacl_engine": engine, "triples": len(data), "seconds": round(seconds, 3), "results": len(results)})
     report = Report(data=data, results=results)
     if classify:
         _add_readings(report, vocabulary)
@@ -236,13 +246,13 @@ def validate_graph(data: Graph, classify: bool = True) -> Report:
 
 def validate_with_pyshacl(data: Graph) -> list[Result]:
     """The results by pySHACL (the fallback), on the data merged with the vocabulary."""
-    shapes, vocabulary = _shapes_and_vocabulary()
+    shapes, vocabulary = shapes_and_vocabulary()
     merged = _PreparedQueryGraph()
     merged += vocabulary
     merged += data
     with _validation_lock:
         _, results_graph, _ = pyshacl.validate(merged, shacl_graph=shapes, inference="none", advanced=False)
-    return _results(shapes, results_graph)
+    return pyshacl_results(shapes, results_graph)
 
 
 def _add_readings(report: Report, vocabulary: Graph) -> None:

@@ -1,141 +1,111 @@
-"""HTML documentation of the vocabulary.
+"""What the vocabulary's documentation shows, as plain values for the page templates: each term
+with its label, IRI, definitions and links to related terms; the concept schemes with their
+concepts; the whole vocabulary by kind; and the vocabulary parsed once for every page that
+names its terms. Anchors are terms' local names (``#Hope``). The pages themselves are templates,
+rendered in ``peersupport.web`` (``vocabulary``: the service's page; ``documentation``: the
+files ``peersupport docs`` writes).
 
-``index.html`` documents the OWL classes and properties through pyLODE; pyLODE 3.3.4 has no
-section for SKOS concepts, so ``schemes.html`` documents every concept scheme and concept, with
-an anchor per term named by its local name (``schemes.html#Hope``).
+A term is ``{"id", "label", "level", "rows"}``; a row is ``{"name", "kind", "entries"}`` where
+``name`` is a key the template words (``iri``, ``french``, ``broader``…) and ``kind`` says how
+to show the entries: ``code`` (IRIs), ``text`` or ``links`` (``{"href", "text"}``).
 """
 
 from __future__ import annotations
 
-import logging
-from html import escape
-from pathlib import Path
+from functools import lru_cache
 
-from rdflib import RDF, RDFS, Graph, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, Graph, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
-from peersupport.vocabulary.graph import ONTOLOGY_IRI, bind_prefixes, is_term_iri, local_name
+from peersupport.vocabulary.graph import ONTOLOGY_IRI, is_term_iri, load_ontology, local_name
 
-_LABELS = (RDFS.label, SKOS.prefLabel)
-
-
-def _english_only(graph: Graph) -> Graph:
-    """A copy without non-English labels: pyLODE picks any label for its anchors and headings."""
-    copy = bind_prefixes(Graph())
-    for s, p, o in graph:
-        if p in _LABELS and isinstance(o, Literal) and o.language not in (None, "en"):
-            continue
-        copy.add((s, p, o))
-    return copy
+RELATIONS = ((RDF.type, "type"), (RDFS.subClassOf, "subclass_of"), (RDFS.domain, "domain"), (RDFS.range, "range"),
+             (SKOS.broader, "broader"), (SKOS.closeMatch, "close_match"), (SKOS.relatedMatch, "related_match"),
+             (SKOS.member, "members"))
+KINDS = (("classes", OWL.Class), ("object-properties", OWL.ObjectProperty), ("datatype-properties", OWL.DatatypeProperty),
+         ("concept-schemes", SKOS.ConceptScheme), ("collections", SKOS.Collection))
 
 
-def _label(graph: Graph, node, language: str = "en") -> str:
-    for label in [*graph.objects(node, SKOS.prefLabel), *graph.objects(node, RDFS.label)]:
-        if label.language == language:
-            return str(label)
+@lru_cache(maxsize=1)
+def shared_vocabulary() -> Graph:
+    """The vocabulary parsed once, for the pages that show its terms. Read it; never change it."""
+    return load_ontology()
+
+
+def label(graph: Graph, node, language: str = "en") -> str:
+    for text in [*graph.objects(node, SKOS.prefLabel), *graph.objects(node, RDFS.label)]:
+        if text.language == language:
+            return str(text)
     return local_name(node) if is_term_iri(node) else str(node)
 
 
-def _link(graph: Graph, node) -> str:
+def link(graph: Graph, node) -> dict:
+    """A link to a term of the vocabulary (its anchor on the page) or to an outside IRI."""
     if is_term_iri(node):
-        return f'<a href="#{escape(local_name(node))}">{escape(_label(graph, node))}</a>'
-    return f'<a href="{escape(str(node))}">{escape(graph.namespace_manager.normalizeUri(node))}</a>'
+        return {"href": "#" + local_name(node), "text": label(graph, node)}
+    return {"href": str(node), "text": graph.namespace_manager.normalizeUri(node)}
 
 
-def _concept_html(graph: Graph, concept: URIRef) -> str:
-    rows = [("IRI", f"<code>{escape(str(concept))}</code>")]
-    french = _label(graph, concept, "fr")
-    if french != local_name(concept):
-        rows.append(("French", escape(french)))
-    for alt in sorted(graph.objects(concept, SKOS.altLabel)):
-        rows.append(("Also called", escape(str(alt))))
-    for definition in graph.objects(concept, SKOS.definition):
-        rows.append(("Definition", escape(str(definition))))
-    for note in graph.objects(concept, SKOS.scopeNote):
-        rows.append(("Scope note", escape(str(note))))
-    relations = [(RDF.type, "Type"), (RDFS.subClassOf, "Subclass of"), (RDFS.domain, "Domain"), (RDFS.range, "Range"),
-                 (SKOS.broader, "Broader"), (SKOS.closeMatch, "Close match"), (SKOS.relatedMatch, "Related match"),
-                 (SKOS.member, "Members")]
-    for predicate, name in relations:
-        targets = sorted(t for t in graph.objects(concept, predicate) if isinstance(t, URIRef))
+def _row(name: str, kind: str, entries: list) -> dict:
+    return {"name": name, "kind": kind, "entries": entries}
+
+
+def term(graph: Graph, node: URIRef, level: int = 3) -> dict:
+    """One term as its documentation shows it; ``level`` is its heading's level."""
+    rows = [_row("iri", "code", [str(node)])]
+    french = label(graph, node, "fr")
+    if french != local_name(node):
+        rows.append(_row("french", "text", [french]))
+    rows += [_row("also_called", "text", [str(alt)]) for alt in sorted(graph.objects(node, SKOS.altLabel))]
+    rows += [_row("definition", "text", [str(d)]) for d in graph.objects(node, SKOS.definition)]
+    rows += [_row("scope_note", "text", [str(n)]) for n in graph.objects(node, SKOS.scopeNote)]
+    for predicate, name in RELATIONS:
+        targets = sorted(t for t in graph.objects(node, predicate) if isinstance(t, URIRef))
         if targets:
-            rows.append((name, ", ".join(_link(graph, t) for t in targets)))
-    narrower = sorted(graph.subjects(SKOS.broader, concept))
+            rows.append(_row(name, "links", [link(graph, t) for t in targets]))
+    narrower = sorted(graph.subjects(SKOS.broader, node))
     if narrower:
-        rows.append(("Narrower", ", ".join(_link(graph, n) for n in narrower)))
-    sources = sorted(graph.objects(concept, DCTERMS.source))
-    rows.append(("Source", "<br>".join(f"<code>{escape(str(s))}</code>" for s in sources)))
-    body = "".join(f"<tr><th>{name}</th><td>{value}</td></tr>" for name, value in rows)
-    return (f'<section class="term" id="{escape(local_name(concept))}"><h3>{escape(_label(graph, concept))}</h3>'
-            f"<table>{body}</table></section>")
+        rows.append(_row("narrower", "links", [link(graph, n) for n in narrower]))
+    rows.append(_row("source", "code", [str(s) for s in sorted(graph.objects(node, DCTERMS.source))]))
+    return {"id": local_name(node), "label": label(graph, node), "level": level, "rows": rows}
 
 
-def schemes_html(graph: Graph) -> str:
-    """One page documenting every concept scheme and collection with its concepts."""
-    title = escape(str(next(graph.objects(ONTOLOGY_IRI, DCTERMS.title))))
-    schemes = sorted(graph.subjects(RDF.type, SKOS.ConceptScheme), key=lambda s: _label(graph, s))
-    toc, sections = [], []
-    for scheme in schemes:
-        concepts = sorted(graph.subjects(SKOS.inScheme, scheme), key=lambda c: _label(graph, c))
-        toc.append(f"<li>{_link(graph, scheme)} ({len(concepts)})</li>")
-        sections.append(_concept_html(graph, scheme).replace("<h3>", "<h2>").replace("</h3>", "</h2>"))
-        sections.extend(_concept_html(graph, concept) for concept in concepts)
+def title(graph: Graph) -> str:
+    return str(next(graph.objects(ONTOLOGY_IRI, DCTERMS.title)))
+
+
+def schemes(graph: Graph) -> dict:
+    """Every concept scheme with its concepts, then every collection: ``{"title", "contents", "terms"}``."""
+    contents, terms = [], []
+    for scheme in sorted(graph.subjects(RDF.type, SKOS.ConceptScheme), key=lambda s: label(graph, s)):
+        concepts = sorted(graph.subjects(SKOS.inScheme, scheme), key=lambda c: label(graph, c))
+        contents.append({**link(graph, scheme), "count": len(concepts)})
+        terms.append(term(graph, scheme, level=2))
+        terms += [term(graph, concept) for concept in concepts]
     for collection in sorted(graph.subjects(RDF.type, SKOS.Collection)):
-        toc.append(f"<li>{_link(graph, collection)}</li>")
-        sections.append(_concept_html(graph, collection).replace("<h3>", "<h2>").replace("</h3>", "</h2>"))
-    return (
-        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title}: concept schemes</title>'
-        "<style>body{font-family:sans-serif;max-width:60em;margin:auto;padding:1em}"
-        "th{text-align:left;vertical-align:top;padding-right:1em}section.term{border-top:1px solid #ccc}</style>"
-        f'</head><body><h1>{title}: concept schemes</h1><p><a href="index.html">Classes and properties</a></p>'
-        f"<nav><ul>{''.join(toc)}</ul></nav>{''.join(sections)}</body></html>\n"
-    )
+        contents.append({**link(graph, collection), "count": None})
+        terms.append(term(graph, collection, level=2))
+    return {"title": title(graph), "contents": contents, "terms": terms}
 
 
-def vocabulary_html(graph: Graph) -> str:
-    """The whole vocabulary on one page, an anchor per term named by its local name
-    (``#PeerSupportRole``, ``#Hope``): what the service shows when a term IRI is dereferenced."""
-    from rdflib import OWL
-
-    title = escape(str(next(graph.objects(ONTOLOGY_IRI, DCTERMS.title))))
-    description = escape(str(next(graph.objects(ONTOLOGY_IRI, DCTERMS.description))))
-    kinds = [("Classes", OWL.Class), ("Object properties", OWL.ObjectProperty), ("Datatype properties", OWL.DatatypeProperty),
-             ("Concept schemes", SKOS.ConceptScheme), ("Collections", SKOS.Collection)]
-    toc, sections, seen = [], [], set()
-    for heading, kind in kinds:
-        members = sorted((t for t in graph.subjects(RDF.type, kind) if is_term_iri(t)), key=lambda t: _label(graph, t).casefold())
+def vocabulary(graph: Graph) -> dict:
+    """The whole vocabulary by kind (classes, properties, schemes with their concepts,
+    collections): ``{"title", "description", "kinds": [{"slug", "terms"}]}``."""
+    kinds, seen = [], set()
+    for slug, kind in KINDS:
+        members = sorted((t for t in graph.subjects(RDF.type, kind) if is_term_iri(t)), key=lambda t: label(graph, t).casefold())
         if not members:
             continue
-        slug = heading.lower().replace(" ", "-")
-        toc.append(f'<li><a href="#{slug}">{heading}</a> ({len(members)})</li>')
-        sections.append(f'<h2 id="{slug}">{heading}</h2>')
-        for term in members:
-            seen.add(term)
-            sections.append(_concept_html(graph, term))
+        entries = []
+        for member in members:
+            seen.add(member)
+            entries.append(term(graph, member))
             if kind == SKOS.ConceptScheme:
-                for concept in sorted(graph.subjects(SKOS.inScheme, term), key=lambda c: _label(graph, c).casefold()):
+                for concept in sorted(graph.subjects(SKOS.inScheme, member), key=lambda c: label(graph, c).casefold()):
                     if concept not in seen:
                         seen.add(concept)
-                        sections.append(_concept_html(graph, concept))
-    return (
-        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
-        '<link rel="stylesheet" href="/static/style.css"></head><body>'
-        f'<h1>{title}</h1><p>{description}</p><p>Namespace <code>https://w3id.org/peer-support/</code>, prefix <code>ps:</code>. '
-        'Download: <a href="/peer-support/vocab.ttl">Turtle</a>, <a href="/peer-support/vocab.rdf">RDF/XML</a>, '
-        '<a href="/peer-support/vocab.jsonld">JSON-LD</a>, <a href="/peer-support/vocab.nt">N-Triples</a>, '
-        '<a href="/peer-support/context.jsonld">JSON-LD context</a>, <a href="/downloads/shapes.ttl">shapes</a>, '
-        '<a href="/downloads/mappings.sssom.tsv">mappings</a>.</p>'
-        f"<nav><ul>{''.join(toc)}</ul></nav>{''.join(sections)}</body></html>\n"
-    )
+                        entries.append(term(graph, concept))
+        kinds.append({"slug": slug, "count": len(members), "terms": entries})
+    description = str(next(graph.objects(ONTOLOGY_IRI, DCTERMS.description)))
+    return {"title": title(graph), "description": description, "kinds": kinds}
 
-
-def write_docs(graph: Graph, destination: Path) -> Path:
-    """Write ``index.html`` (pyLODE) and ``schemes.html`` into ``destination``; returns index.html."""
-    from pylode import OntPub
-
-    logging.getLogger().setLevel(logging.WARNING)  # pyLODE logs at INFO on the root logger
-    destination.mkdir(parents=True, exist_ok=True)
-    index = destination / "index.html"
-    OntPub(ontology=_english_only(graph)).make_html(destination=index)
-    (destination / "schemes.html").write_text(schemes_html(graph), encoding="utf-8")
-    return index

@@ -1,0 +1,33 @@
+"""What a query executor is given and gives back, shared by the protocol router, the catalogue,
+the worker pool, the result cache and the remote endpoint.
+
+A ``Reply`` is always an answer: an executor that cannot answer raises one of the errors of
+``peersupport.errors`` (which a worker process can send back through its pipe), and the web
+application's error handler turns it into the HTTP answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class QueryJob:
+    query: str
+    accept: str | None = None
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Reply:
+    media_type: str
+    body: bytes
+    headers: dict = field(default_factory=dict)
+
+
+class Executor(Protocol):
+    def execute(self, job: QueryJob) -> Reply: ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,150 @@
+"""The validator on the web: its page (``GET /validate``) and ``POST /validate``, which checks
+role descriptions sent as a form (a file or pasted text) or as the request body, and answers
+with the report as a page, JSON or Turtle (negotiated, or a download the report page asks for).
+Nothing sent is stored: the report page holds the data itself to ask for a download."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import anyio
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from peersupport.errors import BadRequest, NotAcceptable, UnsupportedFormat
+from peersupport.sparql.negotiation import negotiate
+from peersupport.validation.inputs import format_from_name, parse
+from peersupport.web.templating import LANGUAGES, render
+
+REPORT_TYPES = ["text/html", "application/json", "text/turtle"]
+DOWNLOADS = {"json": ("application/json", "report.json"), "turtle": ("text/turtle", "report.ttl")}
+FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+BODY_TYPES = "text/turtle, application/n-triples, application/rdf+xml, application/ld+json or text/csv"
+RESEND_BYTES = 512 * 1024  # data up to this size rides in the report page, to ask for the report as a file
+_OPENAPI = {
+    "parameters": [{"name": "lang", "in": "query", "required": False, "schema": {"type": "string", "enum": list(LANGUAGES)}},
+                   {"name": "classify", "in": "query", "required": False, "schema": {"type": "boolean"}}],
+    "requestBody": {"required": True, "content": {
+        "multipart/form-data": {"schema": {"type": "object", "properties": {
+            "file": {"type": "string", "format": "binary"}, "text": {"type": "string"},
+            "format": {"type": "string", "enum": ["turtle", "nt", "xml", "json-ld", "csv"]},
+            "lang": {"type": "string", "enum": list(LANGUAGES)},
+            "report": {"type": "string", "enum": list(DOWNLOADS), "description": "the report as a file to download"}}}},
+        **{media: {"schema": {"type": "string"}} for media in
+           ("text/turtle", "application/n-triples", "application/rdf+xml", "application/ld+json", "text/csv")}}},
+}
+
+
+@dataclass
+class Submission:
+    data: bytes
+    format: str
+    lang: str
+    classify: bool
+    download: str | None = None  # "json" or "turtle": the report as a file, whatever Accept says
+
+
+def _yes(value) -> bool:
+    return str(value or "").lower() in ("true", "1", "yes", "on")
+
+
+async def _submission(request: Request) -> Submission:
+    """What was sent, from a form or from the body; BadRequest or UnsupportedFormat if it cannot be used."""
+    content_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    lang = request.query_params.get("lang", "en")
+    classify = _yes(request.query_params.get("classify"))
+    if content_type not in FORM_TYPES:
+        fmt = format_from_name(content_type)
+        if fmt is None:
+            raise UnsupportedFormat(f"unsupported Content-Type {content_type or '(none)'!r}; send {BODY_TYPES}",
+                                    "Send the data as the body with one of these media types, or as a form (field file or text).")
+        return Submission(await request.body(), fmt, lang, classify)
+    form = await request.form()
+    upload, text = form.get("file"), str(form.get("text") or "")
+    if upload is not None and getattr(upload, "filename", ""):
+        data, name = await upload.read(), upload.filename
+    elif text.strip():
+        data, name = text.encode(), None
+    else:
+        raise BadRequest("nothing to validate: choose a file or paste your data",
+                         "Choose a file, or paste your role descriptions in the box, then press Validate.",
+                         title="Nothing to validate")
+    fmt = format_from_name(str(form.get("format") or "")) or format_from_name(name)
+    if fmt is None:
+        raise BadRequest("cannot tell the format: choose one (Turtle, N-Triples, RDF/XML, JSON-LD or CSV)",
+                         "Choose the format in the list, or give the file a name ending .ttl, .csv, .jsonld, .rdf or .nt.",
+                         title="Which format is this?")
+    download = str(form.get("report") or "") or None
+    if download is not None and download not in DOWNLOADS:
+        raise BadRequest(f"no report as {download!r}; ask for one of: {', '.join(DOWNLOADS)}", "Send report=json or report=turtle.")
+    return Submission(data, fmt, str(form.get("lang") or lang), classify or _yes(form.get("classify")), download)
+
+
+def _report_page(request: Request, report, submission: Submission, headers: dict) -> Response:
+    from peersupport.validation.report import view
+
+    resend = None
+    if len(submission.data) <= RESEND_BYTES:
+        resend = {"text": submission.data.decode("utf-8", "replace"), "format": submission.format,
+                  "classify": submission.classify}
+    return render(request, "report.html", headers=headers, lang=submission.lang, resend=resend,
+                  **view(report, submission.lang))
+
+
+def _answer(request: Request, report, submission: Submission, media_type: str) -> Response:
+    from peersupport.validation.report import to_json, to_turtle
+
+    headers = {"Vary": "Accept", "Cache-Control": "no-store"}
+    if submission.download:
+        media_type, filename = DOWNLOADS[submission.download]
+        headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    if media_type == "application/json":
+        return Response(to_json(report, submission.lang), media_type=media_type, headers=headers)
+    if media_type == "text/turtle":
+        return Response(to_turtle(report), media_type=media_type, headers=headers)
+    return _report_page(request, report, submission, headers)
+
+
+def validate_router(concurrent: int = 2) -> APIRouter:
+    """The validator's page and API; at most ``concurrent`` validations run at once."""
+    router = APIRouter(tags=["validator"])
+    slots: list[anyio.CapacityLimiter] = []
+
+    def _validation_slots() -> anyio.CapacityLimiter:
+        """Made on first use: a limiter belongs to the event loop that runs the service."""
+        if not slots:
+            slots.append(anyio.CapacityLimiter(concurrent))
+        return slots[0]
+
+    @router.get("/validate", response_class=HTMLResponse, summary="the validator page")
+    def page(request: Request):
+        return render(request, "validate.html")
+
+    @router.post("/validate", summary="validate role descriptions (Turtle, N-Triples, RDF/XML, JSON-LD or the CSV template)",
+                 description="Send a file as multipart form data (fields file or text, format, lang, classify, report) or the "
+                             "data as the body with its media type. The report is negotiated: text/html, application/json or "
+                             "text/turtle (sh:ValidationReport); the form field report=json or report=turtle asks for it as a "
+                             "file instead. classify=true also reads each role with the OWL reasoner (about a second more). "
+                             "Nothing sent is stored.",
+                 openapi_extra=_OPENAPI)
+    async def validate(request: Request):
+        from peersupport.validation.validate import validate_graph
+
+        media_type = negotiate(request.headers.get("accept"), REPORT_TYPES)
+        submission = await _submission(request)
+        if media_type is None and not submission.download:
+            raise NotAcceptable("the report is available as " + ", ".join(REPORT_TYPES))
+        if submission.lang not in LANGUAGES:
+            raise BadRequest(f"unknown language {submission.lang!r}; use en or fr", "Send lang=en or lang=fr.")
+        # Validations take their turn for a few slots: waiting ones hold no thread, so they never
+        # crowd out SPARQL queries; one whose client has gone is dropped before it starts.
+        async with _validation_slots():
+            if await request.is_disconnected():
+                raise BadRequest("the client went away")
+            # Parsing and checking run in a worker thread: a large upload must not stall the event
+            # loop that answers everyone else. Unreadable data raises InputError, a BadRequest.
+            graph = await anyio.to_thread.run_sync(parse, submission.data, submission.format)
+            report = await anyio.to_thread.run_sync(validate_graph, graph, submission.classify)
+        return _answer(request, report, submission, media_type)
+
+    return router

@@ -1,0 +1,94 @@
+"""The vocabulary on the web: the namespace and each term IRI dereference, by content
+negotiation, to the documentation page or to the vocabulary in an RDF format; the JSON-LD
+context; downloads of the ontology, shapes, context, mappings and spreadsheet template."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, RedirectResponse, Response
+from rdflib import RDF, URIRef
+
+from peersupport import NAMESPACE
+from peersupport.errors import NotAcceptable, NotFound
+from peersupport.resources import context_file, data_dir
+from peersupport.sparql.negotiation import negotiate
+from peersupport.vocabulary import docs
+from peersupport.web.templating import render
+
+VOCAB_TYPES = {"text/html": "html", "text/turtle": "ttl", "application/rdf+xml": "rdf", "application/ld+json": "jsonld",
+               "application/n-triples": "nt"}
+_RDFLIB_FORMATS = {"ttl": "turtle", "rdf": "xml", "jsonld": "json-ld", "nt": "nt"}
+_MEDIA_TYPES = {extension: media for media, extension in VOCAB_TYPES.items()}
+VARY = {"Vary": "Accept"}
+
+
+@lru_cache(maxsize=1)
+def _page_values() -> dict:
+    return docs.vocabulary(docs.shared_vocabulary())
+
+
+@lru_cache(maxsize=8)
+def vocabulary_document(extension: str) -> bytes:
+    """The vocabulary serialised in an RDF format (``ttl``, ``rdf``, ``jsonld``, ``nt``)."""
+    return docs.shared_vocabulary().serialize(format=_RDFLIB_FORMATS[extension], encoding="utf-8")
+
+
+def _answer(request: Request, extension: str, headers: dict | None = None) -> Response:
+    if extension == "html":
+        return render(request, "vocabulary.html", headers=headers, **_page_values())
+    return Response(vocabulary_document(extension), media_type=_MEDIA_TYPES[extension], headers=headers)
+
+
+def _negotiated(request: Request) -> str:
+    """The extension of the format ``Accept`` prefers; NotAcceptable when it names none we have."""
+    media_type = negotiate(request.headers.get("accept"), list(VOCAB_TYPES))
+    if media_type is None:
+        raise NotAcceptable("the vocabulary is available as " + ", ".join(VOCAB_TYPES), headers=VARY)
+    return VOCAB_TYPES[media_type]
+
+
+def vocabulary_router() -> APIRouter:
+    router = APIRouter(tags=["vocabulary"])
+
+    @router.get("/peer-support/", summary="the vocabulary, negotiated (HTML, Turtle, RDF/XML, JSON-LD, N-Triples)")
+    def namespace(request: Request):
+        return _answer(request, _negotiated(request), VARY)
+
+    @router.get("/peer-support/vocab.{extension}", summary="the vocabulary in one format")
+    def document(extension: str, request: Request):
+        if extension not in _MEDIA_TYPES:
+            raise NotFound(f"no such document; use vocab.{{{','.join(VOCAB_TYPES.values())}}}",
+                           "The vocabulary is at /peer-support/vocab.html, .ttl, .rdf, .jsonld and .nt.")
+        return _answer(request, extension)
+
+    @router.get("/peer-support/context.jsonld", summary="the JSON-LD context")
+    def context():
+        return FileResponse(context_file(), media_type="application/ld+json")
+
+    @router.get("/peer-support/{term}", summary="a vocabulary term: 303 to its documentation or RDF")
+    def term(term: str, request: Request):
+        if (URIRef(NAMESPACE + term), RDF.type, None) not in docs.shared_vocabulary():
+            raise NotFound(f"no term {term!r} in the vocabulary", "Every term is listed at /peer-support/.", headers=VARY)
+        extension = _negotiated(request)
+        target = f"/peer-support/vocab.html#{term}" if extension == "html" else f"/peer-support/vocab.{extension}"
+        return RedirectResponse(target, status_code=303, headers=VARY)
+
+    downloads = {
+        "ontology.ttl": lambda: (vocabulary_document("ttl"), "text/turtle"),
+        "shapes.ttl": lambda: (b"".join(p.read_bytes() for p in sorted(data_dir("shapes").glob("*.ttl"))), "text/turtle"),
+        "context.jsonld": lambda: (context_file().read_bytes(), "application/ld+json"),
+        "mappings.sssom.tsv": lambda: ((data_dir("ontology") / "mappings.sssom.tsv").read_bytes(), "text/tab-separated-values"),
+        "roles.csv": lambda: ((data_dir("data") / "templates" / "roles.csv").read_bytes(), "text/csv"),
+    }
+
+    @router.get("/downloads/{name}", summary="download the ontology, shapes, JSON-LD context or mappings")
+    def download(name: str):
+        if name not in downloads:
+            raise NotFound(f"no download {name!r}; available: {', '.join(downloads)}",
+                           "Ask for one of the files named.")
+        body, media_type = downloads[name]()
+        return Response(body, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+    return router
