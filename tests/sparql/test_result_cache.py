@@ -8,7 +8,7 @@ from peersupport.errors import BadRequest
 from peersupport.sparql.cache import CachedExecutor
 from peersupport.sparql.jobs import QueryJob, Reply
 
-from .service_fixtures import start_service, stop
+from ..service_fixtures import start_service, stop
 
 JSON = "application/sparql-results+json"
 

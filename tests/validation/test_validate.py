@@ -13,7 +13,7 @@ from peersupport.validation.inputs import MAX_INPUT_BYTES, InputError, normalise
 from peersupport.validation.report import to_graph, to_html, to_json, to_text
 from peersupport.validation.validate import validate
 
-from .conftest import REPO
+from ..conftest import REPO
 
 INVALID = REPO / "data/examples/invalid"
 CASE = INVALID / "statutory-entry-level-assigned.ttl"

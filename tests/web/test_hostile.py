@@ -11,8 +11,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import httpx
 import pytest
 
-from .conftest import REPO
-from .service_fixtures import start_service, stop
+from ..conftest import REPO
+from ..service_fixtures import start_service, stop
 
 LEAKS = re.compile(r"Traceback|/work/|/home/|site-packages|\.py\b|root:x:0:0")
 

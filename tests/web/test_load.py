@@ -42,11 +42,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from .service_fixtures import cmdline, descendants, start_service, stop, survivors
+from ..service_fixtures import cmdline, descendants, start_service, stop, survivors
 
 pytestmark = pytest.mark.load
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((REPO / "data" / "examples" / "valid").glob("*.ttl")) + sorted((REPO / "data" / "examples" / "invalid").glob("*.ttl"))
 
 

@@ -6,7 +6,7 @@ from rdflib import Graph, URIRef
 
 from peersupport.vocabulary.reasoning import check_ontology, classify
 
-from .conftest import REPO
+from ..conftest import REPO
 
 pytestmark = [pytest.mark.java, pytest.mark.usefixtures("require_java")]
 

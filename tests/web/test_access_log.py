@@ -7,7 +7,7 @@ import json
 
 import httpx
 
-from .service_fixtures import server_log, start_service, stop
+from ..service_fixtures import server_log, start_service, stop
 
 
 def test_json_log_has_one_access_line_per_request_with_its_id(tmp_path):

@@ -10,7 +10,7 @@ import pytest
 
 from peersupport.store.loading import RDF_FORMATS, project_files
 
-from .service_fixtures import start_oxigraph_server, start_service, stop
+from ..service_fixtures import start_oxigraph_server, start_service, stop
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 SHAPES_GRAPH = "https://w3id.org/peer-support/graph/shapes/peer-support-shapes.ttl"

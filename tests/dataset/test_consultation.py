@@ -11,7 +11,7 @@ from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SH
 
 from peersupport.validation.validate import validate
 
-from .conftest import REPO
+from ..conftest import REPO
 
 DATA = REPO / "data" / "consultation-2012"
 REPORT = REPO.parent / "shared" / "sources" / "004_eb6b9cd873e104b3.txt"

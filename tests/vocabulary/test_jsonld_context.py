@@ -11,7 +11,7 @@ from peersupport.validation.jsonld import RemoteContextError, parse_jsonld
 from peersupport.resources import context_file
 from peersupport.vocabulary.graph import PS, build_context, local_name, terms
 
-from .conftest import REPO
+from ..conftest import REPO
 
 SAMPLE = REPO / "data/examples/jsonld/peer-support-role"
 

@@ -10,7 +10,7 @@ from peersupport.validation.jsonld import parse_jsonld
 from peersupport.vocabulary.pitfalls import missing_annotations, missing_french_labels, unknown_sources
 from peersupport.vocabulary.graph import ONTOLOGY_IRI, PS, terms
 
-from .conftest import REPO
+from ..conftest import REPO
 
 RDF_SUFFIXES = {".ttl": "turtle", ".nt": "nt", ".rdf": "xml", ".owl": "xml", ".jsonld": "json-ld"}
 RDF_FILES = sorted(

@@ -7,8 +7,8 @@ import shutil
 
 import pytest
 
-from .conftest import REPO
-from .service_fixtures import start_service, stop
+from ..conftest import REPO
+from ..service_fixtures import start_service, stop
 
 CHROMIUM, DRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 SCREENSHOTS = REPO / "build" / "screenshots"

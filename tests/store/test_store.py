@@ -15,7 +15,7 @@ import pytest
 
 from peersupport.store.loading import LoadError, current_generation, extra_files, graph_name, prepare_store
 
-from .service_fixtures import free_port, start_service, stop, wait_until_up
+from ..service_fixtures import free_port, start_service, stop, wait_until_up
 
 
 def write_triples(path: Path, count: int, tag: str = "v1") -> Path:

@@ -1,8 +1,9 @@
 """The catalogue of research questions: each query's exact rows on the shipped data (in
-tests/catalogue/NAME.csv), typed parameters, and the same answers from the CLI and over HTTP."""
+tests/sparql/catalogue/NAME.csv), typed parameters, and the same answers from the CLI and over HTTP."""
 
 import subprocess
 import sys
+from pathlib import Path
 
 import httpx
 import pyoxigraph as ox
@@ -14,10 +15,9 @@ from peersupport.sparql.jobs import QueryJob
 from peersupport.sparql.text import bind_values
 from peersupport.store.loading import prepare_store, project_files
 
-from .conftest import REPO
-from .service_fixtures import start_service, stop
+from ..service_fixtures import start_service, stop
 
-EXPECTED = REPO / "tests" / "catalogue"
+EXPECTED = Path(__file__).parent / "catalogue"
 
 
 @pytest.fixture(scope="module")

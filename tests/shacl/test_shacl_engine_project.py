@@ -16,7 +16,7 @@ from peersupport.dataset.generate import generate
 from peersupport.validation.inputs import parse
 from peersupport.validation.validate import new_store, validate_store, validate_with_pyshacl
 
-from .conftest import REPO
+from ..conftest import REPO
 
 EXAMPLES = REPO / "data" / "examples"
 FILES = sorted(EXAMPLES.glob("*/*.ttl")) + sorted(EXAMPLES.glob("*/*.csv")) + sorted(EXAMPLES.glob("*/*.jsonld")) \

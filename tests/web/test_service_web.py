@@ -8,8 +8,8 @@ import httpx
 import pytest
 from rdflib import Graph
 
-from .conftest import REPO
-from .service_fixtures import start_oxigraph_server, start_service, stop
+from ..conftest import REPO
+from ..service_fixtures import start_oxigraph_server, start_service, stop
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from rdflib.namespace import RDF, SH
 
 from peersupport.validation.validate import shapes_graph, validate, validate_graph
 
-from .conftest import REPO
+from ..conftest import REPO
 
 EXAMPLES = REPO / "data" / "examples"
 CASES = sorted((EXAMPLES / "valid").glob("*.ttl")) + sorted((EXAMPLES / "invalid").glob("*.ttl"))

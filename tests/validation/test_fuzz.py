@@ -39,9 +39,9 @@ from peersupport.web.app import Settings, create_app
 from peersupport.validation.inputs import FORMATS, MAX_INPUT_BYTES, InputError, parse
 from peersupport.sparql.catalogue import PARSERS, Parameter, ParameterError
 
-from .service_fixtures import start_service, stop
+from ..service_fixtures import start_service, stop
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 CLIENT_TIMEOUT = 15.0  # seconds per HTTP request: longer is a hang
 PARSE_SECONDS = 10.0  # seconds per parse: longer is a hang
 MEDIA_TYPES = {"turtle": "text/turtle", "nt": "application/n-triples", "xml": "application/rdf+xml",

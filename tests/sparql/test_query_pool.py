@@ -23,7 +23,7 @@ from peersupport.sparql.jobs import QueryJob
 from peersupport.sparql.pool import QueryPool
 from peersupport.store.loading import graph_name, load_in_memory, prepare_store
 
-from .service_fixtures import cmdline, descendants, free_port, parent_of, stop, survivors, wait_until_up
+from ..service_fixtures import cmdline, descendants, free_port, parent_of, stop, survivors, wait_until_up
 
 JSON = "application/sparql-results+json"
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"

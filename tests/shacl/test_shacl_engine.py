@@ -17,7 +17,7 @@ from peersupport.shacl.engine import ShapesGraph
 from peersupport.shacl.model import InvalidShapes, Unsupported
 from peersupport.shacl.terms import load_graph, path_sparql
 
-SUITE = Path(__file__).parent / "resources" / "shacl-test-suite"
+SUITE = Path(__file__).parents[1] / "resources" / "shacl-test-suite"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 SHT = Namespace("http://www.w3.org/ns/shacl-test#")
 

@@ -1,0 +1,1 @@
+"""Tests of peersupport.store: loading files into the embedded store."""

@@ -1,0 +1,1 @@
+"""Tests of peersupport.validation: reading input, validating, the examples, fuzzing the readers."""

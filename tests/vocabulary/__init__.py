@@ -1,0 +1,1 @@
+"""Tests of peersupport.vocabulary: the vocabulary files, JSON-LD context, mappings, reasoning, pitfalls."""
