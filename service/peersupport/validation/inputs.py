@@ -13,6 +13,7 @@ from pathlib import Path
 from rdflib import XSD, Graph, Literal
 
 from peersupport.errors import InputError
+from peersupport.shacl.terms import to_rdflib
 
 FORMATS = ("turtle", "nt", "xml", "json-ld", "csv")
 MAX_INPUT_BYTES = 10 * 1024 * 1024
@@ -80,24 +81,11 @@ def _parse_ntriples(text: str) -> Graph:
     graph = Graph()
     try:
         for quad in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES):
-            graph.add((_rdflib_term(quad.subject), _rdflib_term(quad.predicate), _rdflib_term(quad.object)))
+            graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
     except SyntaxError as error:
         message = re.sub(r"^Parser error (at|between) [^:]*: ", "", error.msg)
         raise InputError(f"N-Triples syntax error: {message}", error.lineno, error.offset) from None
     return graph
-
-
-def _rdflib_term(term):
-    import pyoxigraph as ox
-    from rdflib import BNode, Literal, URIRef
-
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
 _DOCTYPE = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
