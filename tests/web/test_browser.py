@@ -119,7 +119,7 @@ def test_validating_nothing_shows_the_error_page_in_the_site_layout(browser, bas
     browser.find_element(By.ID, "validate-button").click()
     problem = browser.find_element(By.CSS_SELECTOR, "section.problem")
     assert problem.find_element(By.TAG_NAME, "h1").text == "Nothing to validate"
-    assert problem.find_element(By.CSS_SELECTOR, "p.message").text == "Nothing to validate: choose a file or paste your data"
+    assert problem.find_element(By.CSS_SELECTOR, "p.message").text == "No file was chosen and nothing was pasted"
     assert browser.find_elements(By.CSS_SELECTOR, "nav.top a") and browser.find_element(By.TAG_NAME, "footer")
     screenshot(browser, "error-nothing-to-validate")
     problem.find_element(By.LINK_TEXT, "Back to the form").click()

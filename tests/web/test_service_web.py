@@ -120,7 +120,7 @@ def test_validate_bad_input(base, client):
     unsupported = client.post(base + "/validate", content=b"x", headers={"Content-Type": "application/pdf"})
     assert unsupported.status_code == 415 and unsupported.text.startswith("unsupported Content-Type 'application/pdf'")
     empty = client.post(base + "/validate", data={"text": ""})
-    assert (empty.status_code, empty.text.splitlines()[0]) == (400, "nothing to validate: choose a file or paste your data")
+    assert (empty.status_code, empty.text.splitlines()[0]) == (400, "no file was chosen and nothing was pasted")
     unnamed = client.post(base + "/validate", files={"file": ("roles", b"x", "application/octet-stream")})
     assert unnamed.status_code == 400 and unnamed.text.splitlines()[1].startswith("Choose the format in the list")
     language = client.post(base + "/validate", params={"lang": "de"}, content=b"", headers={"Content-Type": "text/turtle"})
@@ -135,7 +135,7 @@ def test_a_failed_validation_shows_a_browser_the_error_page_in_the_site_layout(b
     page = client.post(base + "/validate", data={"text": ""}, headers={"Accept": "text/html"})
     assert page.status_code == 400 and page.headers["content-type"].startswith("text/html")
     assert '<nav class="top"' in page.text and "<footer>" in page.text
-    assert '<p class="message">Nothing to validate: choose a file or paste your data</p>' in page.text
+    assert '<p class="message">No file was chosen and nothing was pasted</p>' in page.text
     assert "Choose a file, or paste your role descriptions" in page.text and '<a href="/validate">' in page.text
 
 

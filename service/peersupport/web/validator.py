@@ -66,7 +66,7 @@ async def _submission(request: Request) -> Submission:
     elif text.strip():
         data, name = text.encode(), None
     else:
-        raise BadRequest("nothing to validate: choose a file or paste your data",
+        raise BadRequest("no file was chosen and nothing was pasted",
                          "Choose a file, or paste your role descriptions in the box, then press Validate.",
                          title="Nothing to validate")
     fmt = format_from_name(str(form.get("format") or "")) or format_from_name(name)
