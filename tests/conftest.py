@@ -26,3 +26,11 @@ def require_java():
         if os.environ.get("PEERSUPPORT_REQUIRE_JAVA") == "1":
             pytest.fail(message)
         pytest.skip(message)
+
+
+def sources_missing(message: str = "shared/sources is not beside this checkout") -> None:
+    """Skip a test that reads ../shared/sources where they are absent, except in CI
+    (PEERSUPPORT_REQUIRE_SOURCES=1), where their absence is a failure."""
+    if os.environ.get("PEERSUPPORT_REQUIRE_SOURCES") == "1":
+        pytest.fail(message)
+    pytest.skip(message)

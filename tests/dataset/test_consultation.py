@@ -11,7 +11,7 @@ from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SH
 
 from peersupport.validation.validate import validate
 
-from ..conftest import REPO
+from ..conftest import REPO, sources_missing
 
 DATA = REPO / "data" / "consultation-2012"
 REPORT = REPO.parent / "shared" / "sources" / "004_eb6b9cd873e104b3.txt"
@@ -98,7 +98,7 @@ def test_every_anchor_cited_exists_in_the_report(graph):
     assert sections <= SECTIONS
     assert {a for a in anchors if not a.startswith("section-")} <= {"table-1", "table-2", "table-3", "table-4", "appendix-1"}
     if not REPORT.exists():
-        pytest.skip("shared/sources is not beside this checkout")
+        sources_missing()
     text = REPORT.read_text(encoding="utf-8")
     for section in sections:
         assert re.search(rf"^\s*{re.escape(section)}(\.|\s|$)", text, re.MULTILINE), section
@@ -167,7 +167,7 @@ def test_table_3_and_the_section_1_3_figures(graph):
 
 def test_quotations_are_the_reports_words(graph):
     if not REPORT.exists():
-        pytest.skip("shared/sources is not beside this checkout")
+        sources_missing()
     text = re.sub(r"\s+", " ", REPORT.read_text(encoding="utf-8"))
     quoted = [q for o in graph.objects(None, None) if isinstance(o, Literal) for q in re.findall(r"«([^»]+)»", str(o))]
     assert len(quoted) > 100
