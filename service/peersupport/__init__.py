@@ -1,8 +1,9 @@
 """Peer-support vocabulary, shapes and service.
 
-The package's import name is ``peersupport``. Modules, one concept each:
-``resources`` (where the shipped files are), ``vocab`` (the ontology graph and what is derived
-from it: JSON-LD context, HTML docs), ``reason`` (OWL reasoning with HermiT), ``cli``.
+The package's import name is ``peersupport``. Subpackages, one concept each: ``sparql``,
+``shacl``, ``validation``, ``vocabulary``, ``store``, ``dataset``, ``web`` (the README's
+Architecture section maps them). At the top only what ties them together: ``cli``,
+``settings``, ``errors``, ``logs``, ``resources``.
 """
 
 __version__ = "0.1.0"
