@@ -23,7 +23,8 @@ from rdflib.collection import Collection
 from rdflib.namespace import SH
 
 from peersupport.shacl.components import CORE, compile_constraints
-from peersupport.shacl.model import INSTANCE_PATH, EngineResult, RawResult, Shape, Unsupported
+from peersupport.shacl.model import INSTANCE_PATH, EngineResult, InvalidShapes, RawResult, Shape, Unsupported
+from peersupport.shacl.rewriting import Analysis, prefixes
 from peersupport.shacl.terms import path_sparql, term_text, to_ox, to_rdflib, written_forms
 
 SETS = ox.NamedNode("urn:x-peersupport-shacl:sets")
@@ -34,7 +35,7 @@ _PAIR_VALUE = ox.NamedNode("urn:x-peersupport-shacl:value")
 # sh: predicates a shape may carry that validate nothing, or that the constraint next to them reads
 _PASSIVE = {SH[name] for name in (
     "name", "description", "order", "group", "defaultValue", "message", "severity", "deactivated", "path",
-    "targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf", "declare", "prefixes", "flags",
+    "target", "targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf", "declare", "prefixes", "flags",
     "ignoredProperties", "qualifiedMinCount", "qualifiedMaxCount", "qualifiedValueShapesDisjoint",
     "parameter", "labelTemplate", "validator", "nodeValidator", "propertyValidator", "optional")}
 _SHAPE_LISTS = (SH["and"], SH["or"], SH.xone)
@@ -62,7 +63,7 @@ class ShapesGraph:
                 (node, RDF.type, SH.NodeShape) in graph or (node, RDF.type, SH.PropertyShape) in graph)
             if implicit:
                 shape.targets.append(f"?this {INSTANCE_PATH} <{node}> .")
-            if shape.targets or shape.target_nodes:
+            if shape.targets or shape.target_nodes or shape.sparql_targets:
                 self.top.append(shape)
         self._refuse_cycles()
         self.target_originals = written_forms(self.target_literals)
@@ -75,8 +76,8 @@ class ShapesGraph:
             return self._shapes[node]
         g = self.graph
         shape = self._shapes[node] = Shape(node)
-        if g.value(node, SH.target) is not None:
-            raise Unsupported(f"sh:target (SPARQL-based or custom targets) on {node}")
+        for target in g.objects(node, SH.target):
+            shape.sparql_targets.append(self._sparql_target(target, node))
         shape.path = g.value(node, SH.path)
         if shape.path is not None:
             shape.path_sparql = self.path_sparql(shape.path)
@@ -96,6 +97,17 @@ class ShapesGraph:
             raise Unsupported(f"{', '.join(sorted(g.qname(p) for p in unknown))} on shape {node}")
         shape.constraints = compile_constraints(self, shape)
         return shape
+
+    def _sparql_target(self, target, shape_node) -> str:
+        """The query of a SPARQL-based target (SHACL-AF 4.1), prefixes included; ?this is each focus node."""
+        g = self.graph
+        select = g.value(target, SH.select)
+        if (target, RDF.type, SH.SPARQLTarget) not in g or select is None:
+            raise Unsupported(f"sh:target other than a sh:SPARQLTarget with sh:select on {shape_node}")
+        text = prefixes(g, target) + str(select)
+        if "this" not in Analysis(text, ()).uses:
+            raise InvalidShapes(f"the SPARQL target {target} does not select ?this")
+        return text
 
     @staticmethod
     def known_parameters() -> set:
@@ -205,12 +217,14 @@ class Run:
         return {s[0] for s in self.query(query)}
 
     def targets(self, shape: Shape) -> list:
-        key = (tuple(shape.targets), tuple(shape.target_nodes))
+        key = (tuple(shape.targets), tuple(shape.target_nodes), tuple(shape.sparql_targets))
         if key not in self._targets:  # shapes often share their targets (all the project's role shapes do)
             focus = dict.fromkeys(shape.target_nodes)
             if shape.targets:
                 union = " UNION ".join("{ " + t + " }" for t in shape.targets)
                 focus.update(dict.fromkeys(s[0] for s in self.query(f"SELECT DISTINCT ?this WHERE {{ {union} }}")))
+            for text in shape.sparql_targets:
+                focus.update(dict.fromkeys(s["this"] for s in self.query(text) if s["this"] is not None))
             self._targets[key] = list(focus)
         return self._targets[key]
 

@@ -31,6 +31,7 @@ class Shape:
     deactivated: bool = False
     targets: list = field(default_factory=list)  # SPARQL patterns binding ?this
     target_nodes: list = field(default_factory=list)
+    sparql_targets: list = field(default_factory=list)  # SPARQL-based targets' queries (SHACL-AF 4.1)
     constraints: list = field(default_factory=list)  # (checker, parameters)
 
 

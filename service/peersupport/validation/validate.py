@@ -1,9 +1,11 @@
-"""SHACL validation of organisations' role descriptions, with the OWL reading of each role.
+"""SHACL validation of organisations' role descriptions, with the verdict on each role.
 
-The shapes and the vocabulary are parsed once per process and shared by every call; each call
-validates its own in-memory Oxigraph store holding the data and the vocabulary (the practice-type
-hierarchy and the classes the shapes rely on) with ``shacl.engine``, which checks each shape for
-all focus nodes at once and gives pySHACL's results. Should the engine not support a shapes graph
+The shapes and the vocabulary are parsed once per process and shared by every call. Each call
+first applies the vocabulary's axioms to the data (``vocabulary.entailment``: what a role kind,
+an organisation kind or a participation mode implies), then validates its own in-memory Oxigraph
+store holding the data, what it implies and the vocabulary with ``shacl.engine``, which checks
+each shape for all focus nodes at once and gives pySHACL's results. Each role gets a verdict per
+mark (``verdict``) and, when asked and Java is present, HermiT's reading. Should the engine not support a shapes graph
 or some data (``shacl.model.Unsupported``), pySHACL validates instead, with calls from several
 threads serialised around it, as it is not safe to run concurrently. Nothing uploaded is stored.
 ``conforms`` is false only when there is a violation: warnings and infos are advice, not failure.
@@ -26,9 +28,12 @@ from rdflib.plugins.sparql.processor import prepareQuery
 
 from peersupport.shacl.engine import ShapesGraph
 from peersupport.shacl.model import Unsupported
-from peersupport.shacl.terms import load_graph, path_sparql
+from peersupport.shacl.terms import load_graph, path_sparql, to_rdflib
+from peersupport.shacl.rewriting import prefixes
 from peersupport.validation.inputs import parse
+from peersupport.validation.verdict import PSSH, Verdict, mark_of, read_role
 from peersupport.resources import data_dir
+from peersupport.vocabulary.entailment import Closure, entail
 from peersupport.vocabulary.graph import ORG, PS, bind_prefixes, load_ontology
 
 log = logging.getLogger(__name__)
@@ -122,6 +127,9 @@ class Result:
     component: URIRef
     source_shape: URIRef
     messages: dict[str, str]
+    mark: str = ""  # the mark or concern the result is about (pssh:mark, or the mark its path is evidence for)
+    status: str = ""  # "contradicted", "not-recorded", "concern" or "unreadable" (pssh:status)
+    other: object = None  # for a contradiction: the value the result's value contradicts
 
     def message(self, lang: str = "en") -> str:
         return self.messages.get(lang) or self.messages.get("en") or next(iter(self.messages.values()), "")
@@ -138,6 +146,8 @@ class Report:
     results: list[Result]
     readings: dict = field(default_factory=dict)  # role IRI -> reason.RoleReading
     reasoning_note: str | None = None
+    closure: Closure = field(default_factory=Closure)  # what the vocabulary's axioms add to the data
+    verdicts: dict = field(default_factory=dict)  # role -> verdict.Verdict
 
     @property
     def conforms(self) -> bool:
@@ -154,6 +164,15 @@ class Report:
         return str(label) if label is not None else str(node)
 
 
+def _annotations(shapes: Graph, shape, path) -> tuple[str, str]:
+    """The mark and status of a shape's result (``pssh:mark``, ``pssh:status``)."""
+    mark = shapes.value(shape, PSSH.mark)
+    status = shapes.value(shape, PSSH.status)
+    if mark is None:
+        mark = mark_of(shapes, path) or (shapes.qname(path).split(":")[-1] if isinstance(path, URIRef) else "data")
+    return str(mark), str(status or "")
+
+
 def _shape_messages(shapes: Graph, shape) -> dict[str, str]:
     return {m.language: str(m) for m in shapes.objects(shape, SH.message) if isinstance(m, Literal) and m.language}
 
@@ -164,12 +183,14 @@ def _sort(results: list[Result]) -> list[Result]:
 
 
 def _engine_results(shapes: Graph, results) -> list[Result]:
-    labels, messages = {}, {}  # a few shapes and paths for many results: read each once
+    labels, messages, notes = {}, {}, {}  # a few shapes and paths for many results: read each once
     for r in results:
         if r.path not in labels:
             labels[r.path] = path_text(shapes, r.path) if r.path is not None else ""
         if r.source_shape not in messages:
             messages[r.source_shape] = _shape_messages(shapes, r.source_shape)
+        if (r.source_shape, r.path) not in notes:
+            notes[(r.source_shape, r.path)] = _annotations(shapes, r.source_shape, r.path)
     return _sort([Result(
         focus=r.focus,
         path=r.path,
@@ -179,6 +200,8 @@ def _engine_results(shapes: Graph, results) -> list[Result]:
         component=r.component,
         source_shape=r.source_shape,
         messages=dict(messages[r.source_shape]) or {"en": str(m) for m in r.messages},
+        mark=notes[(r.source_shape, r.path)][0],
+        status=notes[(r.source_shape, r.path)][1],
     ) for r in results])
 
 
@@ -209,6 +232,7 @@ def pyshacl_results(shapes: Graph, results_graph: Graph) -> list[Result]:
         shape = results_graph.value(node, SH.sourceShape)
         path = results_graph.value(node, SH.resultPath)
         messages = _messages(shapes, results_graph, node, shape)
+        mark, status = _annotations(shapes, shape, path)
         results.append(Result(
             focus=results_graph.value(node, SH.focusNode),
             path=path,
@@ -218,41 +242,74 @@ def pyshacl_results(shapes: Graph, results_graph: Graph) -> list[Result]:
             component=results_graph.value(node, SH.sourceConstraintComponent),
             source_shape=shape,
             messages=messages,
+            mark=mark,
+            status=status,
         ))
     return _sort(results)
 
 
+def implied(data: Graph) -> tuple[Closure, Graph]:
+    """What the vocabulary's axioms add to ``data``, and those statements as a graph."""
+    closure = entail(data, shapes_and_vocabulary()[1])
+    graph = Graph()
+    for statement in closure.inferred:
+        graph.add(statement)
+    return closure, graph
+
+
+def prepared_store(data: Graph, inferred: Graph) -> tuple[ox.Store, dict]:
+    """A store holding the vocabulary, the data and what it implies, ready for ``validate_store``."""
+    store, originals = new_store()
+    originals.update(load_graph(store, data))
+    originals.update(load_graph(store, inferred))
+    return store, originals
+
+
+def claims_query() -> str:
+    """The SPARQL query of the shapes' target ``pssh:PeerSupportClaims``: the roles that claim peer support."""
+    shapes = shapes_graph()
+    return prefixes(shapes, PSSH.PeerSupportClaims) + str(shapes.value(PSSH.PeerSupportClaims, SH.select))
+
+
 def validate_graph(data: Graph, classify: bool = True) -> Report:
-    """Validate the role descriptions in ``data`` against the shapes; read each role with HermiT
-    when ``classify`` is true and Java is present."""
+    """Validate the role descriptions in ``data`` against the shapes, after applying the
+    vocabulary's axioms; give each role its verdict; read each role with HermiT when ``classify``
+    is true and Java is present."""
     vocabulary = shapes_and_vocabulary()[1]
     started, engine = time.perf_counter(), "set-at-a-time"
+    closure, inferred = implied(data)
     try:
-        store, originals = new_store()
-        originals.update(load_graph(store, data))
+        store, originals = prepared_store(data, inferred)
         results = validate_store(store, originals)
+        claims = {to_rdflib(s["this"]) for s in store.query(claims_query())}
     except Unsupported as reason:
         log.warning("pySHACL validates this graph: the set-at-a-time engine does not support it (%s)", reason)
         engine = "pySHACL"
-        results = validate_with_pyshacl(data)
+        results, claims = validate_with_pyshacl(data, inferred)
     seconds = time.perf_counter() - started
-    log.info("validated %d triples with %s in %.3f s: %d results", len(data), engine, seconds, len(results),
-             extra={"shacl_engine": engine, "triples": len(data), "seconds": round(seconds, 3), "results": len(results)})
-    report = Report(data=data, results=results)
+    log.info("validated %d triples (%d implied) with %s in %.3f s: %d results", len(data), len(inferred), engine, seconds,
+             len(results), extra={"shacl_engine": engine, "triples": len(data), "implied": len(inferred),
+                                  "seconds": round(seconds, 3), "results": len(results)})
+    report = Report(data=data, results=results, closure=closure)
+    shapes = shapes_graph()
+    report.verdicts = {role: read_role(shapes, data, closure, role, role in claims) for role in report.roles()}
     if classify:
         _add_readings(report, vocabulary)
     return report
 
 
-def validate_with_pyshacl(data: Graph) -> list[Result]:
-    """The results by pySHACL (the fallback), on the data merged with the vocabulary."""
+def validate_with_pyshacl(data: Graph, inferred: Graph | None = None) -> tuple[list[Result], set]:
+    """The results by pySHACL (the fallback) on the data, what it implies and the vocabulary
+    merged, and the roles that claim peer support."""
     shapes, vocabulary = shapes_and_vocabulary()
     merged = _PreparedQueryGraph()
     merged += vocabulary
     merged += data
+    merged += inferred if inferred is not None else implied(data)[1]
     with _validation_lock:
-        _, results_graph, _ = pyshacl.validate(merged, shacl_graph=shapes, inference="none", advanced=False)
-    return pyshacl_results(shapes, results_graph)
+        _, results_graph, _ = pyshacl.validate(merged, shacl_graph=shapes, inference="none", advanced=True)
+        claims = {row[0] for row in merged.query(claims_query())}
+    return pyshacl_results(shapes, results_graph), claims
 
 
 def _add_readings(report: Report, vocabulary: Graph) -> None:
