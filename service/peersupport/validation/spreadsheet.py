@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import SKOS
 
 from peersupport.vocabulary.graph import ORG, PS, load_ontology
@@ -29,7 +29,7 @@ _YES, _NO = {"yes", "y", "true"}, {"no", "n", "false"}
 class Column:
     name: str
     meaning: str
-    kind: str  # "id", "text", "yes/no", "one", "many"
+    kind: str  # "id", "text", "yes/no", "one", "many", "parent", "share"
     predicate: URIRef | None = None
     values: URIRef | None = None  # the concept scheme (or class) whose members are allowed
     subject: str = "role"  # "role" or "organisation"
@@ -38,7 +38,8 @@ class Column:
 COLUMNS = (
     Column("organisation_id", "short identifier of the organisation (letters, digits, - _ .)", "id", subject="organisation"),
     Column("organisation_name", "the organisation's name", "text", RDFS.label, subject="organisation"),
-    Column("organisation_kind", "user-led organisation, voluntary-sector organisation, statutory service or self-organised group", "one", RDF.type, PS.OrganisationKinds, subject="organisation"),
+    Column("organisation_kind", "user-led organisation, voluntary-sector organisation, statutory service, community-led organisation or self-organised group", "one", RDF.type, PS.OrganisationKinds, subject="organisation"),
+    Column("peer_board_share", "share of the board or committee with lived experience: 0 to 1, or a percentage", "share", PS.peerBoardShare, subject="organisation"),
     Column("part_of", "organisation_id of the organisation this one is based within", "parent", ORG.subOrganizationOf, subject="organisation"),
     Column("funding_sources", "kinds of funding source of the organisation", "many", PS.fundingSource, PS.FundingScheme, subject="organisation"),
     Column("role_id", "short identifier of the role (letters, digits, - _ .)", "id"),
@@ -49,14 +50,20 @@ COLUMNS = (
     Column("role_holder_receives_support", "is the role-holder also an intended recipient of support (two-way help)?", "yes/no", PS.roleHolderReceivesSupport),
     Column("shared_decision_making", "are decisions about the support shared with the people supported?", "yes/no", PS.sharedDecisionMaking),
     Column("mutual_agreement", "do the peers agree between them what is helpful?", "yes/no", PS.mutualAgreement),
+    Column("collaborative_learning", "do the peers learn together from each other?", "yes/no", PS.collaborativeLearning),
+    Column("rotates_among_members", "do members take the role in turn?", "yes/no", PS.rotatesAmongMembers),
+    Column("relationship_focused", "is the support focused on the relationship between the peers (trauma-informed)?", "yes/no", PS.relationshipFocused),
     Column("participation_mode", "how people come to the support: freely chosen, referred, free to decline, assigned, mandated", "one", PS.participationMode, PS.ParticipationModeScheme),
     Column("can_decline", "can people turn the support down?", "yes/no", PS.canDecline),
     Column("consent_asked", "are people asked for consent before they see the role-holder?", "yes/no", PS.consentAsked),
+    Column("imposed_by", "what makes people take part without being free to refuse: treatment order, court order, tenancy condition, employment or benefit condition", "many", PS.imposedBy, PS.ImposingAuthorityScheme),
+    Column("imposed_at", "the point of care at which taking part is required: at admission, during detention, at discharge, in community care", "many", PS.imposedAt, PS.CarePathwayPointScheme),
     Column("lived_experience_required", "must the role-holder have lived experience of mental distress?", "yes/no", PS.livedExperienceRequired),
     Column("non_clinical", "is the support non-clinical (no one takes part in a clinical capacity)?", "yes/no", PS.nonClinical),
     Column("guides_others_learning", "does the role-holder guide the learning of the people supported, as a mentor or coach does?", "yes/no", PS.guidesOthersLearning),
     Column("decision_authority", "the role's decision-making authority: none, limited or full", "one", PS.decisionAuthority, PS.DecisionAuthorityScheme),
-    Column("duties", "staff duties: control and restraint; risk assessment", "many", PS.hasDuty, PS.DutyScheme),
+    Column("pay_band", "the post's pay band (NHS Agenda for Change band 2 to 7)", "one", PS.payBand, PS.PayBandScheme),
+    Column("duties", "duties: control and restraint; risk assessment; moderation; rule enforcement", "many", PS.hasDuty, PS.DutyScheme),
     Column("peer_supervision", "does the role-holder have peer supervision or support from other peer supporters?", "yes/no", PS.peerSupervision),
     Column("settings", "where the support takes place", "many", PS.setting, PS.SettingScheme),
     Column("formats", "one-to-one, group, virtual", "many", PS["format"], PS.FormatScheme),
@@ -68,6 +75,7 @@ _BY_NAME = {column.name: column for column in COLUMNS}
 _ORGANISATION_KINDS = {
     "user-led": PS.UserLedOrganisation, "voluntary-sector": PS.VoluntarySectorOrganisation,
     "statutory": PS.StatutoryService, "self-organised": PS.SelfOrganisedGroup,
+    "community-led": PS.CommunityLedOrganisation,
 }
 _AUTHORITY_SHORT = {"none": PS.NoDecisionAuthority, "limited": PS.LimitedDecisionAuthority, "full": PS.FullDecisionAuthority}
 
@@ -123,12 +131,28 @@ def _add_cell(graph: Graph, subject: URIRef, column: Column, cell: str, line: in
         if answer not in _YES | _NO:
             raise _error(line, column.name, f"{cell!r} is not yes or no")
         graph.add((subject, column.predicate, Literal(answer in _YES)))
+    elif column.kind == "share":
+        graph.add((subject, column.predicate, _share(cell, line, column.name)))
     elif column.kind == "parent":
         graph.add((subject, column.predicate, _iri("organisations", cell, line, column.name)))
     else:
         cells = [c.strip() for c in cell.split(";") if c.strip()] if column.kind == "many" else [cell]
         for item in cells:
             graph.add((subject, column.predicate, _value(column, item, line)))
+
+
+def _share(cell: str, line: int, column: str) -> Literal:
+    """A share from 0 to 1, written as a decimal (0.6) or a percentage (60%)."""
+    from decimal import Decimal, InvalidOperation
+
+    text = cell.replace(",", ".").strip()
+    try:
+        value = Decimal(text[:-1].strip()) / 100 if text.endswith("%") else Decimal(text)
+    except InvalidOperation:
+        raise _error(line, column, f"{cell!r} is not a share (write 0.6 or 60%)") from None
+    if not 0 <= value <= 1:
+        raise _error(line, column, f"{cell!r} is not between 0 and 1 (0% and 100%)")
+    return Literal(value.normalize() if value != 0 else Decimal(0), datatype=XSD.decimal)
 
 
 def _iri(kind: str, identifier: str, line: int, column: str) -> URIRef:
@@ -214,6 +238,6 @@ def columns_markdown() -> str:
             allowed = ", ".join(names)
         else:
             allowed = {"id": "letters, digits, - _ .", "text": "any text", "yes/no": "yes, no",
-                       "parent": "an organisation_id"}[column.kind]
+                       "parent": "an organisation_id", "share": "0 to 1, or 0% to 100%"}[column.kind]
         lines.append(f"| `{column.name}` | {column.subject} | {column.meaning} | {allowed} |")
     return "\n".join(lines) + "\n"

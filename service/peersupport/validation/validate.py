@@ -15,6 +15,7 @@ Each validation is logged: which engine, how many triples, how long, and why pyS
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -164,12 +165,17 @@ class Report:
         return str(label) if label is not None else str(node)
 
 
+def _kebab(name: str) -> str:
+    """``remunerationBasis`` -> ``remuneration-basis``, the form the marks and concerns are named in."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "-", name).lower()
+
+
 def _annotations(shapes: Graph, shape, path) -> tuple[str, str]:
     """The mark and status of a shape's result (``pssh:mark``, ``pssh:status``)."""
     mark = shapes.value(shape, PSSH.mark)
     status = shapes.value(shape, PSSH.status)
     if mark is None:
-        mark = mark_of(shapes, path) or (shapes.qname(path).split(":")[-1] if isinstance(path, URIRef) else "data")
+        mark = mark_of(shapes, path) or (_kebab(shapes.qname(path).split(":")[-1]) if isinstance(path, URIRef) else "data")
     return str(mark), str(status or "")
 
 

@@ -104,6 +104,7 @@ def _addable(expression) -> bool:
 class Rules:
     axioms: tuple[Axiom, ...]
     functional: frozenset  # properties with at most one value
+    ranges: dict  # functional property -> its rdfs:range
     disjoint: tuple  # pairs of named classes
 
 
@@ -123,7 +124,8 @@ def rules(vocabulary: Graph | None = None) -> Rules:
             compiled.append(Axiom(source, target))
     disjoint = [(a, b) for a, b in graph.subject_objects(OWL.disjointWith) if isinstance(a, URIRef) and isinstance(b, URIRef)]
     functional = frozenset(p for p in graph.subjects(RDF.type, OWL.FunctionalProperty) if isinstance(p, URIRef))
-    return Rules(tuple(compiled), functional, tuple(disjoint))
+    ranges = {p: graph.value(p, RDFS.range) for p in functional}
+    return Rules(tuple(compiled), functional, ranges, tuple(disjoint))
 
 
 @dataclass(frozen=True)
@@ -263,11 +265,23 @@ def entail(data: Graph, vocabulary: Graph | None = None) -> Closure:
     return closure
 
 
+def _readable(facts: _Facts, value, range_) -> bool:
+    """Whether ``value`` is one the property can take: a well-formed literal of its datatype, or an
+    instance of its class. An unreadable value is reported as such, not as a contradiction."""
+    if range_ is None:
+        return True
+    if isinstance(value, Literal):
+        return value.datatype == range_ and value.ill_typed is not True
+    return range_ in facts.by_predicate[RDF.type].get(value, ())
+
+
 def _find_contradictions(facts: _Facts, compiled: Rules, described: set, closure: Closure) -> None:
     for p in sorted(compiled.functional, key=str):
+        range_ = compiled.ranges.get(p)
         for s, values in facts.by_predicate[p].items():
             if s not in described or len(values) < 2:
                 continue
+            values = {v for v in values if _readable(facts, v, range_)}
             ordered = sorted(values, key=lambda v: ((s, p, v) in closure.inferred, str(v)))
             first = ordered[0]
             for other in ordered[1:]:
