@@ -28,7 +28,7 @@ def test_every_rdf_format_gives_the_turtle_results(fmt):
     graph = Graph().parse(CASE)
     serialised = graph.serialize(format={"nt": "nt", "xml": "xml", "json-ld": "json-ld"}[fmt])
     expected = keys(validate(CASE.read_bytes(), "turtle", classify=False))
-    assert len(expected) == 10
+    assert len(expected) == 8
     assert keys(validate(serialised, fmt, classify=False)) == expected
 
 
@@ -101,22 +101,43 @@ def test_results_carry_focus_path_value_severity_message_and_shape():
     (result,) = report.results
     ps = "https://w3id.org/peer-support/"
     assert result.focus == URIRef("https://example.org/roles/assigned")
-    assert result.path == URIRef(ps + "participationMode")
-    assert result.value == URIRef(ps + "Assigned")
+    # Assigned participation is "without being asked" (003): the consent not asked is implied.
+    assert result.path == URIRef(ps + "consentAsked")
+    assert result.value == Literal(False)
     assert result.severity == SH.Violation
-    assert result.source_shape == URIRef(ps + "shapes/FreelyChosenShape")
+    assert result.source_shape == URIRef(ps + "shapes/ImposedShape")
+    assert (result.mark, result.status) == ("voluntary", "contradicted")
+    assert report.closure.grounds((result.focus, result.path, result.value)) == (
+        (result.focus, URIRef(ps + "participationMode"), URIRef(ps + "Assigned")),)
     assert result.message("en").startswith("Not voluntary: this role claims peer support")
-    assert "003_79078f418b60f57d.txt" in result.message("en") and "Fix:" in result.message("en")
+    assert "(003, on voluntary participation)" in result.message("en") and "Fix:" in result.message("en")
     assert result.message("fr").startswith("Non volontaire : ce rôle se dit soutien par les pairs")
 
 
 def test_json_report():
     document = json.loads(to_json(validate(CASE.read_bytes(), "turtle", classify=False)))
     assert document["conforms"] is False
-    assert document["counts"] == {"violations": 6, "warnings": 3, "infos": 1}
-    assert [r["role"] for r in document["roles"]] == ["https://example.org/roles/band3"]
-    columns = {r["column"] for r in document["results"]}
-    assert {"participation_mode", "can_decline", "duties", "peer_supervision"} <= columns
+    assert document["counts"] == {"violations": 3, "warnings": 4, "infos": 1}
+    (role,) = document["roles"]
+    assert (role["role"], role["claims_peer_support"], role["verdict"]) == ("https://example.org/roles/band3", True, "not-peer-support")
+    assert [(m["mark"], m["status"]) for m in role["marks"]] == [
+        ("reciprocal", "contradicted"), ("voluntary", "contradicted"), ("lived-experience", "shown"), ("non-clinical", "shown")]
+    assert sorted((r["column"], r["mark"], r["status"]) for r in document["results"] if r["severity"] == "violation") == [
+        ("can_decline", "voluntary", "contradicted"), ("consent_asked", "voluntary", "contradicted"),
+        ("role_holder_receives_support", "reciprocal", "contradicted")]
+    assert {"decision_authority", "duties", "peer_supervision", "shared_decision_making"} <= {r["column"] for r in document["results"]}
+
+
+def test_json_report_says_what_implied_evidence_follows_from():
+    document = json.loads(to_json(validate((INVALID / "assigned-participation.ttl").read_bytes(), "turtle", classify=False)))
+    (result,) = document["results"]
+    assert result["implied_by"] == [{"subject": "https://example.org/roles/assigned",
+                                     "property": "https://w3id.org/peer-support/participationMode",
+                                     "value": "https://w3id.org/peer-support/Assigned"}]
+    voluntary = next(m for m in document["roles"][0]["marks"] if m["mark"] == "voluntary")
+    assert voluntary["status"] == "contradicted"
+    assert {"property": "https://w3id.org/peer-support/consentAsked", "value": False,
+            "implied_by": result["implied_by"]} in voluntary["evidence"]
 
 
 def test_turtle_report_is_a_shacl_validation_report():
@@ -125,7 +146,7 @@ def test_turtle_report_is_a_shacl_validation_report():
     (node,) = graph.subjects(RDF.type, SH.ValidationReport)
     assert graph.value(node, SH.conforms) == Literal(False)
     results = list(graph.objects(node, SH.result))
-    assert len(results) == 10
+    assert len(results) == 8
     assert all(len(set(graph.objects(r, SH.resultMessage))) == 2 for r in results)  # en and fr
 
 
@@ -134,14 +155,18 @@ def test_text_report_groups_by_organisation_then_role():
     lines = text.splitlines()
     assert lines[0] == "Organisation: Riverside Mental Health Trust"
     assert lines[1] == "  Peer Support Worker (band 3) <https://example.org/roles/band3>"
-    assert lines[-1] == "does not conform (6 violations, 3 warnings, 1 infos)"
-    assert sum(1 for l in lines if l.startswith("    violation")) == 6
+    assert lines[2] == "    verdict: not peer support (claims peer support)"
+    assert lines[3] == "    reciprocal: contradicted · voluntary: contradicted · lived experience: shown · non-clinical: shown"
+    assert lines[-1] == "does not conform (3 violations, 4 warnings, 1 infos)"
+    results = [l.split(" [")[0].split(":")[0].strip() for l in lines if l.startswith(("    violation", "    warning", "    info"))]
+    assert results == ["violation"] * 3 + ["warning"] * 4 + ["info"]  # grouped by mark: reciprocal, voluntary, then concerns
 
 
 def test_french_report():
     text = to_text(validate(CASE.read_bytes(), "turtle", classify=False), lang="fr")
     assert "Non volontaire : ce rôle se dit soutien par les pairs" in text
-    assert text.splitlines()[-1] == "non conforme (6 violations, 3 avertissements, 1 informations)"
+    assert "    verdict : pas du soutien par les pairs (se dit soutien par les pairs)" in text.splitlines()
+    assert text.splitlines()[-1] == "non conforme (3 violations, 4 avertissements, 1 informations)"
 
 
 def test_html_report_escapes_what_the_data_says():
@@ -149,14 +174,17 @@ def test_html_report_escapes_what_the_data_says():
     page = to_html(validate(text, "turtle", classify=False))
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    assert page.count('<li class="violation">') == 6
+    assert page.count('<li class="violation">') == 3
 
 
 def test_html_report_groups_by_organisation_then_role_in_the_site_layout():
     page = to_html(validate(CASE.read_bytes(), "turtle", classify=False), "fr")
     assert '<html lang="fr">' in page and "<footer>" in page and "<style>" in page
     assert 'href="/' not in page  # a file to keep: no links that work only on the service
-    assert '<p class="verdict">non conforme (6 violations, 3 avertissements, 1 informations)</p>' in page
+    assert '<p class="verdict">non conforme (3 violations, 4 avertissements, 1 informations)</p>' in page
+    assert '<p class="role-verdict not-peer-support">verdict : <strong>pas du soutien par les pairs</strong>' in page
+    assert '<tr class="contradicted"><th scope="row">réciproque</th><td>contredit</td></tr>' in page
+    assert '<tr class="shown"><th scope="row">expérience vécue</th><td>établi</td></tr>' in page
     organisation, role = page.index("<h2>Organisation : Riverside Mental Health Trust</h2>"), page.index("<h3>Peer Support Worker (band 3)</h3>")
     assert organisation < role < page.index('<li class="violation">')
     assert "<strong>Non volontaire</strong> : ce rôle se dit soutien par les pairs" in page
@@ -168,9 +196,20 @@ def test_report_view_cuts_each_message_into_what_why_and_fix():
 
     (group,) = view(validate(CASE.read_bytes(), "turtle", classify=False))["groups"]
     first = group["roles"][0]["results"][0]
-    assert (first["severity"], first["lead"], first["column"]) == ("violation", "Not voluntary", "can_decline")
+    assert (first["severity"], first["lead"], first["column"]) == ("violation", "Not reciprocal", "role_holder_receives_support")
     assert [part["label"] for part in first["parts"]] == ["Why:", "Fix:"]
     assert group["roles"][0]["reading"] is None  # not classified
+    verdict = group["roles"][0]["verdict"]
+    assert [(m["code"], m["status"], [r["column"] for r in m["results"]]) for m in verdict["marks"]] == [
+        ("reciprocal", "contradicted", ["role_holder_receives_support"]), ("voluntary", "contradicted", ["can_decline", "consent_asked"]),
+        ("lived-experience", "shown", []), ("non-clinical", "shown", [])]
+    assert [r["mark"] for r in verdict["other"]] == ["decision-authority", "peer-supervision", "shared-decisions", "staff-duties", "user-led-base"]
+
+
+def test_html_report_shows_the_evidence_the_vocabulary_implies():
+    page = to_html(validate((REPO / "data/examples/valid/mutual-group-member-by-kind.ttl").read_bytes(), "turtle", classify=False))
+    assert '<p class="role-verdict peer-support">verdict: <strong>peer support</strong>' in page
+    assert ("<li>role-holder receives support: yes <span class=\"note\">(implied by role kind = mutual group member)</span></li>") in page
 
 
 def test_concurrent_validations_give_the_same_results_as_one_at_a_time():

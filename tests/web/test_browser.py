@@ -91,6 +91,8 @@ def test_upload_an_invalid_role_and_see_the_violation(browser, base):
     WebDriverWait(browser, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, "li.violation"))
     (violation,) = browser.find_elements(By.CSS_SELECTOR, "li.violation")
     assert violation.text.startswith("violation Not reciprocal: this role claims peer support")
+    marks = [row.text for row in browser.find_elements(By.CSS_SELECTOR, "table.marks tbody tr")]
+    assert marks == ["reciprocal contradicted", "voluntary shown", "lived experience shown", "non-clinical shown"]
     assert browser.find_element(By.CSS_SELECTOR, "p.verdict").text == "does not conform (1 violations, 0 warnings, 0 infos)"
     assert browser.find_element(By.CSS_SELECTOR, 'nav.top a[aria-current="page"]').text == "Validate"
     assert browser.find_element(By.LINK_TEXT, "Check another file").get_attribute("href").endswith("/validate?lang=en")
@@ -107,8 +109,12 @@ def test_the_csv_template_report_in_french(browser, base):
     Select(browser.find_element(By.ID, "lang")).select_by_value("fr")
     browser.find_element(By.ID, "validate-button").click()
     WebDriverWait(browser, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, "p.verdict"))
-    assert browser.find_element(By.CSS_SELECTOR, "p.verdict").text.startswith("non conforme (1 violations, 1 avertissements")
+    assert browser.find_element(By.CSS_SELECTOR, "p.verdict").text == "conforme : aucune violation (0 violations, 1 avertissements, 0 informations)"
     assert browser.find_element(By.CSS_SELECTOR, "section.organisation h2").text == "Organisation : Our Voices Peer Network"
+    verdicts = [p.text for p in browser.find_elements(By.CSS_SELECTOR, "p.role-verdict")]
+    assert verdicts == ["verdict : soutien par les pairs (se dit soutien par les pairs)"] * 2 + [
+        "verdict : pas du soutien par les pairs (ne se dit pas soutien par les pairs)",
+        "verdict : soutien par les pairs (se dit soutien par les pairs)"]
     screenshot(browser, "report-csv-fr")
 
 

@@ -137,7 +137,9 @@ CSV_HEADER = (REPO / "data/templates/roles.csv").read_text().splitlines()[0]
 
 
 def test_csv_formulas_are_data_never_evaluated(base, client):
-    row = 'org1,"=cmd|\' /C calc\'!A0",user-led,,,r1,"=HYPERLINK(""http://evil"",""x"")",' + "," * (CSV_HEADER.count(",") - 7)
+    cells = {"organisation_id": "org1", "organisation_name": '"=cmd|\' /C calc\'!A0"', "organisation_kind": "user-led",
+             "role_id": "r1", "role_title": '"=HYPERLINK(""http://evil"",""x"")"'}
+    row = ",".join(cells.get(name, "") for name in CSV_HEADER.split(","))
     report = client.post(base + "/validate", content=(CSV_HEADER + "\n" + row + "\n").encode(),
                          headers={"Content-Type": "text/csv", "Accept": "text/html"})
     assert report.status_code == 200

@@ -2,7 +2,9 @@
 
 ``peersupport docs`` writes ``index.html`` (the OWL classes and properties, by pyLODE, left as
 pyLODE makes it) and ``schemes.html`` (every SKOS concept scheme and concept: pyLODE 3.3.4 has
-no section for them). A page written as a file has the site's layout with the stylesheet inline
+no section for them). pyLODE 3.3.4 fails on a union nested in an intersection (it builds a set of
+lists): the copy it documents leaves such definitions out, their ``skos:definition`` saying the
+same in words, and ``schemes.html`` is untouched. A page written as a file has the site's layout with the stylesheet inline
 and no links that only work on the service (``standalone``); ``peersupport validate --output
 html`` writes its report so too.
 """
@@ -12,7 +14,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from rdflib import RDFS, Graph, Literal
+from rdflib import OWL, RDFS, BNode, Graph, Literal
+from rdflib.collection import Collection
 from rdflib.namespace import SKOS
 
 from peersupport.vocabulary import docs
@@ -33,11 +36,26 @@ def schemes_html(graph: Graph) -> str:
     return standalone("schemes.html", "en", **docs.schemes(graph))
 
 
-def _english_only(graph: Graph) -> Graph:
-    """A copy without non-English labels: pyLODE picks any label for its anchors and headings."""
+_SET_CLASSES = (OWL.unionOf, OWL.intersectionOf)
+
+
+def _nests_set_classes(graph: Graph, expression) -> bool:
+    """Whether a class expression holds a union or intersection inside another."""
+    for predicate in _SET_CLASSES:
+        for members in graph.objects(expression, predicate):
+            if any(isinstance(m, BNode) and any((m, q, None) in graph for q in _SET_CLASSES) for m in Collection(graph, members)):
+                return True
+    return False
+
+
+def _for_pylode(graph: Graph) -> Graph:
+    """The copy pyLODE documents: without non-English labels (it picks any label for its anchors
+    and headings) and without the definitions it cannot render (see the module's docstring)."""
     copy = bind_prefixes(Graph())
     for s, p, o in graph:
         if p in _LABELS and isinstance(o, Literal) and o.language not in (None, "en"):
+            continue
+        if p == OWL.equivalentClass and isinstance(o, BNode) and _nests_set_classes(graph, o):
             continue
         copy.add((s, p, o))
     return copy
@@ -50,6 +68,6 @@ def write_docs(graph: Graph, destination: Path) -> Path:
     logging.getLogger().setLevel(logging.WARNING)  # pyLODE logs at INFO on the root logger
     destination.mkdir(parents=True, exist_ok=True)
     index = destination / "index.html"
-    OntPub(ontology=_english_only(graph)).make_html(destination=index)
+    OntPub(ontology=_for_pylode(graph)).make_html(destination=index)
     (destination / "schemes.html").write_text(schemes_html(graph), encoding="utf-8")
     return index
