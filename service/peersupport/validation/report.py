@@ -17,7 +17,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 
 from peersupport.validation.validate import Report, Result, shapes_graph
-from peersupport.validation.verdict import Evidence, Verdict, marks
+from peersupport.validation.verdict import Evidence, Verdict, grounds, marks
 from peersupport.vocabulary import docs
 from peersupport.vocabulary.graph import ORG, PS, bind_prefixes
 
@@ -200,10 +200,9 @@ def to_text(report: Report, lang: str = "en", colour: bool = False) -> str:
 def _result_grounds(report: Report, result: Result) -> tuple:
     """For a result about an implied value (consent not asked, implied by assigned participation):
     the stated statements it follows from; empty for a stated value."""
-    statement = (result.focus, result.path, result.value)
-    if result.path is None or result.value is None or statement not in report.closure.inferred:
+    if result.path is None or result.value is None:
         return ()
-    return tuple(g for g in report.closure.grounds(statement) if g[1] != RDF.type or g[0] != result.focus)
+    return grounds(report.data, report.closure, (result.focus, result.path, result.value))
 
 
 def _result_json(report: Report, result: Result, lang: str) -> dict:

@@ -103,16 +103,19 @@ class Verdict:
         return tuple(m for m in self.marks if m.status == wanted)
 
 
-def _grounds(closure: Closure, statement) -> tuple:
+def grounds(data: Graph, closure: Closure, statement) -> tuple:
+    """The statements of ``data`` an inferred statement follows from (the vocabulary's own, such as
+    ``ps:CourtOrder a ps:ImposingAuthority``, left out); empty for a stated one."""
     if statement not in closure.inferred:
         return ()
-    return tuple(g for g in closure.grounds(statement) if not (g[1] == RDF.type and g[2] in _TRIVIAL_TYPES))
+    return tuple(g for g in closure.grounds(statement)
+                 if g in data and not (g[1] == RDF.type and g[2] in _TRIVIAL_TYPES))
 
 
 def _evidence(data: Graph, closure: Closure, role, properties) -> tuple:
     stated = [(role, p, o) for p in properties for o in data.objects(role, p)]
     inferred = [s for s in closure.about(role) if s[1] in properties and s not in stated]
-    return tuple(Evidence(s, _grounds(closure, s)) for s in stated + inferred)
+    return tuple(Evidence(s, grounds(data, closure, s)) for s in stated + inferred)
 
 
 def read_role(shapes: Graph, data: Graph, closure: Closure, role, claims: bool) -> Verdict:

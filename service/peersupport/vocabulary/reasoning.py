@@ -1,29 +1,82 @@
 """OWL reasoning with HermiT (through owlready2): is the vocabulary consistent, and what does a
 described role read as, given the evidence recorded on it?
 
+A role reads as peer support (``ps:PeerSupportRole``: all four marks shown), as not peer support
+(``ps:NotPeerSupportRole``: any mark contradicted), or stays undetermined; a role whose own
+description contradicts itself (two participation modes, "freely chosen" but "cannot be
+declined") is reported as inconsistent, with the reason, and the other roles are still read.
+
+HermiT cannot say which statements make a description inconsistent, and one contradiction leaves
+the whole graph without a model. So the contradictions are found first by the vocabulary's
+forward chaining (``entailment``), which keeps the statements each one follows from; those roles
+are set aside (and, for another resource such as an organisation, the contradicting statements),
+and HermiT reads the rest. Should HermiT still find a contradiction the forward chaining missed,
+the roles are read in halves until the ones it is about are found. Values the validator cannot
+read (``"yes"`` where a boolean is expected, a concept the vocabulary does not know) are not
+handed to HermiT either: they are reported as unreadable, not as contradictions.
+
 owlready2 does not read Turtle, so graphs are handed over as N-Triples. Each call reasons in a
-world of its own; a lock serialises calls because owlready2 keeps process-wide state.
+world of its own, closed afterwards whatever happens; a lock serialises calls because owlready2
+keeps process-wide state.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
+import re
 import shutil
+import tempfile
 import threading
+import types
+from collections import defaultdict
 from dataclasses import dataclass
 
-from rdflib import Graph, URIRef
+from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
+from rdflib.namespace import SKOS
 
-from peersupport.vocabulary.graph import PS, load_ontology
+from peersupport.vocabulary.entailment import Closure, Contradiction, entail
+from peersupport.vocabulary.graph import ORG, PS, load_ontology
 
-# What a role can read as, most specific first: the first that applies is the verdict.
-VERDICT_CLASSES = (PS.PeerSupportRole, PS.PeerMentoringRole, PS.ClinicalHelpRole, PS.PeersWhoProvideSupportRole)
+# What a role can read as, most specific first: the first that applies is ``reads_as``.
+VERDICT_CLASSES = (PS.PeerSupportRole, PS.PeerMentoringRole, PS.ClinicalTreatmentRole, PS.PeersWhoProvideSupportRole,
+                   PS.NotPeerSupportRole)
+# Evidence the sources treat as a risk to peer support, not as a verdict.
+CONCERN_CLASSES = (PS.UnsharedDecisionsRole, PS.RoleWithoutDecisionAuthority)
+
+
+@dataclass(frozen=True)
+class MarkClasses:
+    """One of the four marks of peer support (003): the vocabulary's class of roles that show it and
+    the class of roles that contradict it (disjoint from each other)."""
+
+    name: str
+    positive: URIRef
+    negative: URIRef
+
+
+MARKS = (
+    MarkClasses("reciprocal", PS.ReciprocalRole, PS.OneWayHelpRole),
+    MarkClasses("voluntary", PS.FreelyChosenRole, PS.ImposedRole),
+    MarkClasses("lived experience", PS.LivedExperienceRole, PS.NoLivedExperienceRole),
+    MarkClasses("non-clinical", PS.NonClinicalRole, PS.ClinicalHelpRole),
+)
 
 _lock = threading.Lock()
+_TRIVIAL_TYPES = {ORG.Post, ORG.Role, ORG.Membership, PS.DescribedRole}
 
 
 class ReasonerUnavailable(RuntimeError):
     """No Java runtime, so HermiT cannot run."""
+
+
+class ReasoningFailed(ValueError):
+    """HermiT or owlready2 failed for a reason other than an inconsistency (a Java error, input
+    owlready2 cannot load)."""
+
+
+class _Inconsistent(Exception):
+    pass
 
 
 @dataclass(frozen=True)
@@ -33,9 +86,42 @@ class OntologyCheck:
 
 
 @dataclass(frozen=True)
+class MarkStatus:
+    mark: MarkClasses
+    status: str  # "shown", "contradicted" or "not-recorded"
+
+    @property
+    def cls(self) -> str | None:
+        """The class that decided the status: the mark's positive or negative class."""
+        return {"shown": str(self.mark.positive), "contradicted": str(self.mark.negative)}.get(self.status)
+
+
+@dataclass(frozen=True)
 class RoleReading:
+    """What HermiT infers for one role. ``contradictions``: why the role's own description
+    contradicts itself, in plain words (then ``classes`` is empty and the verdict is
+    "inconsistent"). ``set_aside``: what was left out to read the role: values that cannot be
+    read, and contradicting statements about a resource the role links to (its organisation)."""
+
     role: str
     classes: frozenset[str]
+    contradictions: tuple[str, ...] = ()
+    set_aside: tuple[str, ...] = ()
+
+    @property
+    def inconsistent(self) -> bool:
+        return bool(self.contradictions)
+
+    @property
+    def verdict(self) -> str:
+        """As ``validation.verdict``: "peer-support", "not-peer-support", "inconsistent" or "undetermined"."""
+        if self.contradictions:
+            return "inconsistent"
+        if str(PS.PeerSupportRole) in self.classes:
+            return "peer-support"
+        if str(PS.NotPeerSupportRole) in self.classes:
+            return "not-peer-support"
+        return "undetermined"
 
     @property
     def reads_as(self) -> str | None:
@@ -45,23 +131,92 @@ class RoleReading:
                 return str(cls)
         return None
 
+    @property
+    def marks(self) -> tuple[MarkStatus, ...]:
+        """Each mark's status, in the marks' order (all "not-recorded" for an inconsistent role)."""
+        out = []
+        for mark in MARKS:
+            if str(mark.negative) in self.classes:
+                status = "contradicted"
+            elif str(mark.positive) in self.classes:
+                status = "shown"
+            else:
+                status = "not-recorded"
+            out.append(MarkStatus(mark, status))
+        return tuple(out)
+
+    @property
+    def mark_classes(self) -> frozenset[str]:
+        """The marks' classes (positive and negative) the role is in."""
+        return frozenset(c for m in MARKS for c in (str(m.positive), str(m.negative)) if c in self.classes)
+
+    def deciding(self) -> tuple[MarkStatus, ...]:
+        """The marks that decided the verdict: all four for peer support, the contradicted ones for
+        not peer support, the ones not recorded for an undetermined role (none when inconsistent)."""
+        wanted = {"peer-support": "shown", "not-peer-support": "contradicted", "undetermined": "not-recorded"}.get(self.verdict)
+        return tuple(m for m in self.marks if m.status == wanted)
+
+    @property
+    def concerns(self) -> tuple[str, ...]:
+        return tuple(str(c) for c in CONCERN_CLASSES if str(c) in self.classes)
+
 
 def java_available() -> bool:
     return shutil.which("java") is not None
 
 
-def _reason(graph: Graph):
-    """Load ``graph`` into a fresh owlready2 world and run HermiT; returns the world, or raises
-    owlready2's inconsistency error."""
+@contextlib.contextmanager
+def _reasoner_tempdir():
+    """owlready2 writes the graph for HermiT to a temporary file that it removes only when HermiT
+    succeeds; give it a folder of its own, removed whatever happens. (Called under ``_lock``.)"""
+    import owlready2.reasoning
+
+    with tempfile.TemporaryDirectory(prefix="peersupport-hermit-") as folder:
+        original = owlready2.reasoning.tempfile
+        shim = types.SimpleNamespace(**{name: getattr(tempfile, name) for name in dir(tempfile) if not name.startswith("__")})
+        shim.NamedTemporaryFile = lambda *args, **kwargs: tempfile.NamedTemporaryFile(*args, **{"dir": folder, **kwargs})
+        owlready2.reasoning.tempfile = shim
+        try:
+            yield
+        finally:
+            owlready2.reasoning.tempfile = original
+
+
+@contextlib.contextmanager
+def _reasoned(graph: Graph):
+    """A fresh owlready2 world holding ``graph``, after HermiT has run on it; closed on leaving,
+    also when HermiT raises. Raises ``_Inconsistent`` when the graph has no model."""
     if not java_available():
         raise ReasonerUnavailable("HermiT needs a Java runtime (install default-jre-headless)")
     import owlready2
 
-    world = owlready2.World()
     data = graph.serialize(format="nt", encoding="utf-8")
-    world.get_ontology(str(PS)).load(fileobj=io.BytesIO(data), format="ntriples")
-    owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
-    return world
+    with _lock:
+        world = owlready2.World()
+        try:
+            try:
+                world.get_ontology(str(PS)).load(fileobj=io.BytesIO(data), format="ntriples")
+                with _reasoner_tempdir():
+                    owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0,
+                                                   ignore_unsupported_datatypes=True)
+            except owlready2.OwlReadyInconsistentOntologyError:
+                raise _Inconsistent() from None
+            except owlready2.OwlReadyJavaError as error:
+                raise ReasoningFailed(f"HermiT failed: {_java_message(error)}") from None
+            except (OSError, ValueError, TypeError, KeyError, AttributeError, owlready2.OwlReadyError) as error:
+                raise ReasoningFailed(f"the reasoner could not read the graph: {error}") from None
+            yield world
+        finally:
+            world.close()
+
+
+def _java_message(error) -> str:
+    """The first informative line of a Java error."""
+    for line in str(error).splitlines():
+        line = line.strip()
+        if line and not line.startswith(("Java error message is", "at ")):
+            return line[:300]
+    return "unknown Java error"
 
 
 def check_ontology(graph: Graph | None = None) -> OntologyCheck:
@@ -69,33 +224,214 @@ def check_ontology(graph: Graph | None = None) -> OntologyCheck:
     import owlready2
 
     graph = load_ontology() if graph is None else graph
-    with _lock:
-        try:
-            world = _reason(graph)
-        except owlready2.OwlReadyInconsistentOntologyError:
-            return OntologyCheck(consistent=False, unsatisfiable=())
-        unsatisfiable = tuple(sorted(
-            c.iri for c in world.inconsistent_classes() if hasattr(c, "iri") and c is not owlready2.Nothing
-        ))
-        world.close()
+    try:
+        with _reasoned(graph) as world:
+            unsatisfiable = tuple(sorted(
+                c.iri for c in world.inconsistent_classes() if hasattr(c, "iri") and c is not owlready2.Nothing))
+    except _Inconsistent:
+        return OntologyCheck(consistent=False, unsatisfiable=())
     return OntologyCheck(consistent=True, unsatisfiable=unsatisfiable)
 
 
-def classify(data: Graph, roles: list[URIRef], ontology: Graph | None = None) -> dict[str, RoleReading]:
-    """The vocabulary classes HermiT infers for each of ``roles`` described in ``data``."""
-    import owlready2
-
-    merged = (load_ontology() if ontology is None else ontology) + data
-    with _lock:
-        try:
-            world = _reason(merged)
-        except owlready2.OwlReadyInconsistentOntologyError as error:
-            raise ValueError("the role descriptions contradict the vocabulary (the ontology becomes inconsistent)") from error
-        readings = {}
+def _classes_of(graph: Graph, roles) -> dict:
+    """HermiT's vocabulary classes for each of ``roles`` in ``graph``; raises ``_Inconsistent``."""
+    with _reasoned(graph) as world:
+        out = {}
         for role in roles:
             individual = world[str(role)]
             inferred = individual.INDIRECT_is_a if individual is not None else []
-            classes = frozenset(c.iri for c in inferred if getattr(c, "iri", "").startswith(str(PS)))
-            readings[str(role)] = RoleReading(str(role), classes)
-        world.close()
+            out[role] = frozenset(c.iri for c in inferred if getattr(c, "iri", "").startswith(str(PS)))
+        return out
+
+
+# --- what is handed to HermiT -------------------------------------------------------------------
+
+def _unreadable(data: Graph, vocabulary: Graph) -> set:
+    """Statements in ``data`` whose value the property cannot take: a literal not of the datatype
+    property's range (or ill-typed), a literal for an object property, or a resource not known to
+    be in the object property's range. The validator reports them; to HermiT they would be
+    contradictions (or, through the range, evidence nobody recorded)."""
+    datatype_ranges, class_ranges = {}, {}
+    for p, range_ in vocabulary.subject_objects(RDFS.range):
+        if (p, RDF.type, OWL.DatatypeProperty) in vocabulary:
+            datatype_ranges[p] = range_
+        elif (p, RDF.type, OWL.ObjectProperty) in vocabulary:
+            class_ranges[p] = range_
+    out = set()
+    for s, p, o in data:
+        if p in datatype_ranges:
+            wanted = datatype_ranges[p]
+            fits = isinstance(o, Literal) and not o.ill_typed and (
+                o.datatype == wanted or (wanted == XSD.decimal and o.datatype == XSD.integer))
+            if not fits:
+                out.add((s, p, o))
+        elif p in class_ranges:
+            if isinstance(o, Literal) or class_ranges[p] not in _kinds(o, data, vocabulary):
+                out.add((s, p, o))
+    return out
+
+
+def _kinds(node, data: Graph, vocabulary: Graph) -> set:
+    kinds = set(data.objects(node, RDF.type)) | set(vocabulary.objects(node, RDF.type))
+    todo = list(kinds)
+    while todo:
+        for parent in vocabulary.objects(todo.pop(), RDFS.subClassOf):
+            if isinstance(parent, URIRef) and parent not in kinds:
+                kinds.add(parent)
+                todo.append(parent)
+    return kinds
+
+
+def _reach(graph: Graph, start) -> set:
+    """``start`` and every resource described in ``graph`` that it links to, directly or not."""
+    seen, todo = {start}, [start]
+    while todo:
+        for o in graph.objects(todo.pop(), None):
+            if isinstance(o, (URIRef, BNode)) and o not in seen and (o, None, None) in graph:
+                seen.add(o)
+                todo.append(o)
+    return seen
+
+
+def _subgraph(graph: Graph, subjects) -> Graph:
+    out = Graph()
+    for s in subjects:
+        for p, o in graph.predicate_objects(s):
+            out.add((s, p, o))
+    return out
+
+
+# --- plain words for what is contradicted or set aside ------------------------------------------
+
+def _label(node, *graphs) -> str:
+    for graph in graphs:
+        for predicate in (RDFS.label, SKOS.prefLabel):
+            labels = [l for l in graph.objects(node, predicate) if isinstance(l, Literal)]
+            for label in sorted(labels, key=lambda l: (l.language not in ("en", None), str(l))):
+                return str(label)
+    if isinstance(node, URIRef):
+        local = re.split(r"[/#]", str(node).rstrip("/#"))[-1]
+        return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", local).lower() if str(node).startswith((str(PS), str(ORG))) else str(node)
+    return "a resource"
+
+
+def _value(node, data: Graph, vocabulary: Graph) -> str:
+    if isinstance(node, Literal):
+        if node.datatype == XSD.boolean and not node.ill_typed:
+            return "yes" if node.toPython() else "no"
+        return f'"{node}"'
+    return _label(node, vocabulary, data)
+
+
+def _statement(statement, data: Graph, vocabulary: Graph) -> str:
+    s, p, o = statement
+    if p == RDF.type:
+        return f"{_label(s, data, vocabulary)} is a {_label(o, vocabulary, data)}"
+    return f"{_label(p, vocabulary)}: {_value(o, data, vocabulary)}"
+
+
+def _source(closure: Closure, statement, data: Graph, vocabulary: Graph) -> str:
+    if statement not in closure.inferred:
+        return "as recorded"
+    premises = [g for g in closure.grounds(statement) if not (g[1] == RDF.type and g[2] in _TRIVIAL_TYPES)]
+    return "because " + " and ".join(_statement(g, data, vocabulary) for g in premises) if premises else "as implied"
+
+
+def describe(contradiction: Contradiction, closure: Closure, data: Graph, vocabulary: Graph) -> str:
+    """A contradiction in plain words, with what each side follows from."""
+    first, second = contradiction.first, contradiction.second
+    if contradiction.reason == "functional":
+        prop = _label(first[1], vocabulary)
+        one, other = _value(first[2], data, vocabulary), _value(second[2], data, vocabulary)
+        if first not in closure.inferred and second not in closure.inferred:
+            return f"{prop} is recorded as both {one} and {other}, but it takes one value only"
+        return (f"{prop} is {one} ({_source(closure, first, data, vocabulary)}) and {other} "
+                f"({_source(closure, second, data, vocabulary)}), but it takes one value only")
+    subject = _label(contradiction.subject, data, vocabulary)
+    kinds = []
+    for statement in (first, second):
+        kind = f"a {_label(statement[2], vocabulary, data)}"
+        if statement in closure.inferred:
+            kind += f" ({_source(closure, statement, data, vocabulary)})"
+        kinds.append(kind)
+    return f"{subject} is recorded as both {kinds[0]} and {kinds[1]}, which exclude each other"
+
+
+# --- classification -----------------------------------------------------------------------------
+
+def classify(data: Graph, roles: list[URIRef], ontology: Graph | None = None) -> dict[str, RoleReading]:
+    """What each of ``roles`` described in ``data`` reads as, by HermiT: role IRI -> RoleReading,
+    in the order of ``roles``. A role whose description contradicts itself is reported as
+    inconsistent, with the reason; the others are read all the same. Raises ``ReasonerUnavailable``
+    without Java and ``ReasoningFailed`` (a ``ValueError``) when HermiT fails otherwise."""
+    vocabulary = load_ontology() if ontology is None else ontology
+    roles = list(dict.fromkeys(URIRef(str(r)) for r in roles))
+    if not roles:
+        return {}
+    closure = entail(data, vocabulary)
+    unreadable = _unreadable(data, vocabulary)
+    role_set = set(roles)
+
+    own = defaultdict(list)  # role -> the contradictions in its own description
+    removed = set(unreadable)  # statements not handed to HermiT
+    elsewhere = []  # (subject, text) for contradictions about resources that are not roles read here
+    for contradiction in closure.contradictions:
+        if contradiction.subject in role_set:
+            own[contradiction.subject].append(describe(contradiction, closure, data, vocabulary))
+        else:
+            elsewhere.append((contradiction.subject, describe(contradiction, closure, data, vocabulary)))
+            for statement in (contradiction.first, contradiction.second):
+                removed.update(g for g in closure.grounds(statement) if g in data)
+    kept = Graph()
+    for triple in data:
+        if triple[0] not in own and triple not in removed:
+            kept.add(triple)
+
+    notes = {}
+    for role in roles:
+        reached = _reach(data, role)
+        found = [f"{_label(s, data, vocabulary)}: contradicting statements set aside: {text}"
+                 for s, text in elsewhere if s in reached]
+        found += [f"unreadable value not used: {_label(s, data, vocabulary)}, {_statement((s, p, o), data, vocabulary)}"
+                  for s, p, o in sorted(unreadable, key=lambda t: tuple(map(str, t))) if s in reached]
+        notes[role] = tuple(dict.fromkeys(found))
+
+    to_read = [r for r in roles if r not in own]
+    found, inconsistent = _read(kept, vocabulary, to_read)
+    readings = {}
+    for role in roles:
+        if role in own:
+            readings[str(role)] = RoleReading(str(role), frozenset(), tuple(dict.fromkeys(own[role])), notes[role])
+        elif role in inconsistent:
+            readings[str(role)] = RoleReading(str(role), frozenset(), (
+                "the reasoner finds that this description contradicts the vocabulary, but not which statements do; "
+                "check the evidence recorded on the role and its organisation",), notes[role])
+        else:
+            readings[str(role)] = RoleReading(str(role), found[role], (), notes[role])
     return readings
+
+
+def _read(kept: Graph, vocabulary: Graph, roles: list) -> tuple[dict, set]:
+    """HermiT's classes for ``roles``, and the roles it finds inconsistent that the forward chaining
+    did not: one run on everything, or, when that has no model, runs on halves of the roles (each
+    with what it links to) until the inconsistent ones are alone."""
+    if not roles:
+        return {}, set()
+    try:
+        return _classes_of(vocabulary + kept, roles), set()
+    except _Inconsistent:
+        pass
+    parts = {role: _reach(kept, role) for role in roles}
+
+    def halves(group):
+        subjects = set().union(*(parts[r] for r in group))
+        try:
+            return _classes_of(vocabulary + _subgraph(kept, subjects), group), set()
+        except _Inconsistent:
+            if len(group) == 1:
+                return {}, set(group)
+        middle = len(group) // 2
+        (a, bad_a), (b, bad_b) = halves(group[:middle]), halves(group[middle:])
+        return {**a, **b}, bad_a | bad_b
+
+    return halves(roles)
