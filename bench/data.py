@@ -1,6 +1,6 @@
 """The data each benchmark runs on: the project's own files (vocabulary, shapes, the 2012
 consultation: about 4,000 triples) plus one file of generated organisations and roles
-(``peersupport.dataset.generate``, about 44 triples per organisation), sized so that the whole is about
+(``peersupport.dataset.generate``, about 42 triples per organisation), sized so that the whole is about
 the target number of triples.
 
 Every benchmark uses the same list of ``(graph name, path)`` pairs that ``peersupport serve
@@ -20,7 +20,7 @@ from peersupport.dataset.generate import write
 from peersupport.store.loading import RDF_FORMATS, extra_files, project_files
 from peersupport.validation.validate import ROLE_CLASSES
 
-TRIPLES_PER_ORGANISATION = 44  # as the generator's documentation says; the real count is reported
+TRIPLES_PER_ORGANISATION = 42  # as the generator's documentation says; the real count is reported
 
 
 @dataclass(frozen=True)

@@ -71,9 +71,50 @@ def test_check_command_reports_consistency(require_java):
 def test_classify_command_prints_what_each_role_reads_as(require_java):
     out = run("classify", "data/examples/jsonld/peer-support-role.jsonld").stdout
     assert out == (
-        "https://example.org/our-group/roles/mentor\n  reads as: PeerMentoringRole\n"
-        "https://example.org/our-group/roles/ward-visitor\n  reads as: PeerSupportRole\n"
+        "Peer mentor <https://example.org/our-group/roles/mentor>\n"
+        "  not peer support: reciprocal contradicted (OneWayHelpRole)\n"
+        "  reads as: PeerMentoringRole\n"
+        "Peer support ward visitor <https://example.org/our-group/roles/ward-visitor>\n"
+        "  peer support: reciprocal, voluntary, lived experience and non-clinical all shown\n"
+        "2 roles: 1 peer support, 1 not peer support\n"
     )
+
+
+@pytest.mark.java
+def test_classify_says_no_and_what_is_missing(require_java):
+    out = run("classify", "data/examples/invalid/no-lived-experience.ttl", "data/examples/invalid/clinical.ttl",
+              "data/examples/valid/consent-not-recorded.ttl").stdout.splitlines()
+    assert "  not peer support: lived experience contradicted (NoLivedExperienceRole)" in out
+    assert "  not peer support: non-clinical contradicted (ClinicalHelpRole)" in out
+    assert "  undetermined, evidence missing: voluntary not recorded; reciprocal, lived experience and non-clinical shown" in out
+    assert out[-1] == "3 roles: 2 not peer support, 1 undetermined"
+
+
+@pytest.mark.java
+def test_classify_reports_contradicting_evidence_and_reads_the_other_roles(require_java):
+    files = [f"data/examples/invalid/contradiction-{name}.ttl" for name in (
+        "two-participation-modes", "freely-chosen-cannot-decline", "volunteer-kind-paid", "statutory-user-led")]
+    result = run("classify", *files, "data/examples/valid/paid-ward-visitor.ttl", check=False)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    lines = result.stdout.splitlines()
+    assert "  inconsistent evidence: participation mode is recorded as both freely chosen and mandated, but it takes " \
+           "one value only" in lines
+    assert "  inconsistent evidence: can be declined is recorded as no, but participation mode: freely chosen means " \
+           "yes; it takes one value only" in lines
+    assert "  inconsistent evidence: remuneration basis is recorded as paid, but role: volunteer peer supporter means " \
+           "volunteer (unpaid); it takes one value only" in lines
+    assert "  note: set aside, as contradictory: Riverside NHS Trust is recorded as both a statutory service and a " \
+           "user-led organisation, but they exclude each other" in lines
+    assert lines[-2:] == ["5 roles: 2 peer support, 3 with inconsistent evidence",
+                          "correct the contradicting evidence and classify again"]
+
+
+def test_classify_without_java_exits_2(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "peersupport.cli", "classify", "data/examples/valid/paid-ward-visitor.ttl"],
+                            capture_output=True, text=True, cwd=REPO, env={"PATH": str(tmp_path)})
+    assert result.returncode == 2
+    assert result.stderr == "error: HermiT needs a Java runtime (install default-jre-headless)\n"
 
 
 def test_classify_reports_unreadable_input(tmp_path):

@@ -111,25 +111,80 @@ def _read_inputs(paths: list[Path], format_name: str | None = None) -> Graph:
 
 
 def _cmd_classify(args) -> int:
+    from rdflib import RDFS
+
     from peersupport.validation.inputs import InputError
-    from peersupport.vocabulary.reasoning import ReasonerUnavailable, classify
     from peersupport.validation.validate import ROLE_CLASSES
+    from peersupport.vocabulary.reasoning import ReasonerUnavailable, ReasoningFailed, classify
 
     try:
         data = _read_inputs(args.files)
     except InputError as error:
         print(f"error: cannot read input: {error}", file=sys.stderr)
         return 2
-    roles = sorted({role for cls in ROLE_CLASSES for role in data.subjects(RDF.type, cls)})
+    roles = sorted({role for cls in ROLE_CLASSES for role in data.subjects(RDF.type, cls)}, key=str)
+    if not roles:
+        print("no roles found (nothing is an org:Post, org:Role or org:Membership)")
+        return 0
+    vocabulary = load_ontology()
     try:
-        readings = classify(data, roles)
+        readings = classify(data, roles, ontology=vocabulary)
     except ReasonerUnavailable as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    for role, reading in readings.items():
-        verdict = reading.reads_as.rsplit("/", 1)[-1] if reading.reads_as else "undetermined (evidence missing)"
-        print(f"{role}\n  reads as: {verdict}")
-    return 0
+    except ReasoningFailed as error:
+        print(f"error: the roles could not be read: {error}", file=sys.stderr)
+        return 2
+    counts = {}
+    for role in roles:
+        reading = readings[str(role)]
+        label = data.value(role, RDFS.label)
+        print(f"{label} <{role}>" if label is not None else f"<{role}>")
+        for line in _reading_lines(reading, vocabulary):
+            print(f"  {line}")
+        counts[reading.verdict] = counts.get(reading.verdict, 0) + 1
+    words = {"peer-support": "peer support", "not-peer-support": "not peer support", "undetermined": "undetermined",
+             "inconsistent": "with inconsistent evidence"}
+    summary = ", ".join(f"{counts[v]} {words[v]}" for v in words if v in counts)
+    print(f"{len(roles)} role{'s' if len(roles) != 1 else ''}: {summary}")
+    contradictory = [r for r in readings.values() if r.inconsistent or r.set_aside]
+    if contradictory:
+        print("correct the contradicting evidence and classify again")
+    return 1 if contradictory else 0
+
+
+def _reading_lines(reading, vocabulary: Graph) -> list[str]:
+    """A role's reading in plain words: the verdict and the marks that decided it, then the more
+    specific reading, concerns and what was set aside."""
+    from rdflib import RDFS, URIRef
+
+    from peersupport.vocabulary.graph import local_name
+    from peersupport.vocabulary.reasoning import PS
+
+    def listing(names):
+        names = list(names)
+        return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
+
+    deciding = reading.deciding()
+    if reading.verdict == "inconsistent":
+        lines = [f"inconsistent evidence: {reason}" for reason in reading.contradictions]
+    elif reading.verdict == "peer-support":
+        lines = [f"peer support: {listing(m.mark.name for m in deciding)} all shown"]
+    elif reading.verdict == "not-peer-support":
+        lines = ["not peer support: " + "; ".join(f"{m.mark.name} contradicted ({local_name(URIRef(m.cls))})" for m in deciding)]
+    else:
+        shown = [m.mark.name for m in reading.marks if m.status == "shown"]
+        lines = [f"undetermined, evidence missing: {listing(m.mark.name for m in deciding)} not recorded"
+                 + (f"; {listing(shown)} shown" if shown else "")]
+    if reading.reads_as and reading.reads_as not in (str(PS.PeerSupportRole), str(PS.NotPeerSupportRole)):
+        lines.append(f"reads as: {local_name(URIRef(reading.reads_as))}")
+    for concern in reading.concerns:
+        label = next((l for l in vocabulary.objects(URIRef(concern), RDFS.label) if l.language == "en"), None)
+        label = label or local_name(URIRef(concern))
+        lines.append(f"concern: {label} ({local_name(URIRef(concern))})")
+    lines += [f"note: {note}" for note in reading.set_aside]
+    lines += [f"unreadable, not used: {value}" for value in reading.unreadable]
+    return lines
 
 
 def _cmd_validate(args) -> int:
@@ -319,7 +374,8 @@ def build_parser() -> argparse.ArgumentParser:
                             "(default: the bundled survey)")
     check.set_defaults(run=_cmd_check)
 
-    classify = sub.add_parser("classify", help="what described roles read as, by OWL reasoning (needs Java)")
+    classify = sub.add_parser("classify", help="what described roles read as, by OWL reasoning (needs Java); exit 1 "
+                                               "when some evidence contradicts itself, 2 for unreadable input")
     classify.add_argument("files", nargs="+", type=Path, metavar="FILE")
     classify.set_defaults(run=_cmd_classify)
     validate = sub.add_parser(

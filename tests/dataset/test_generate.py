@@ -10,11 +10,15 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SH, SKOS
 
 from peersupport import NAMESPACE
-from peersupport.dataset.generate import BASE, MARKS, SHAPES, Tally, generate, write
-from peersupport.validation.validate import shapes_graph, validate
+from peersupport.dataset.generate import (BASE, KINDS, MARKS, SHAPES, STATUSES, Tally, generate, implied_evidence,
+                                          write)
+from peersupport.validation.validate import shapes_and_vocabulary, shapes_graph, validate
+from peersupport.validation.verdict import marks as shape_marks
+from peersupport.vocabulary.entailment import entail
 
 ORG = "http://www.w3.org/ns/org#"
 PS = NAMESPACE
+PSSH = "https://w3id.org/peer-support/shapes/"
 
 
 def generated(orgs: int, seed: int, failure_share: float = 0.2) -> tuple[str, Tally]:
@@ -86,32 +90,69 @@ def test_the_mix_has_every_organisation_kind_projects_and_roles_that_do_not_clai
     assert 0.6 * tally.roles < tally.claiming_roles < 0.95 * tally.roles
 
 
-def test_failure_counts_name_only_shapes_of_the_shapes_graph():
-    shapes = {str(s).rsplit("/", 1)[-1] for s in shapes_graph().subjects(SH.severity, None)}
-    assert set(SHAPES) <= shapes and len(MARKS) == 8
+def test_failure_counts_name_only_shapes_of_the_shapes_graph_and_each_mark_its_own_shapes():
+    shapes = shapes_graph()
+    assert set(SHAPES) <= {str(s).rsplit("/", 1)[-1] for s in shapes.subjects(SH.severity, None)}
+    assert [mark.code for mark in MARKS] == [mark.code for mark in shape_marks(shapes)]
+    for mark in MARKS:
+        for name, status in [(mark.contradicted, "contradicted")] + [(n, "not-recorded") for n in mark.not_recorded]:
+            shape = URIRef(PSSH + name)
+            assert (str(shapes.value(shape, URIRef(PSSH + "mark"))), str(shapes.value(shape, URIRef(PSSH + "status")))) \
+                == (mark.code, status), name
 
 
-def shape_counts(text: str) -> Counter:
+@pytest.mark.parametrize("kind", KINDS, ids=lambda kind: kind.cls)
+def test_what_the_generator_takes_as_implied_is_what_the_vocabulary_implies(kind):
+    """For each role of each organisation kind, with its role kind recorded and without: the
+    evidence the validator's forward chaining adds is what the generator accounts for, and a role
+    that does not claim peer support records nothing that contradicts it."""
+    for template, _ in kind.roles:
+        for with_kind in (True, False) if template.kind else (False,):
+            role, organisation = URIRef(BASE + "role/r"), URIRef(BASE + "organisation/o")
+            graph = Graph()
+            graph.add((role, RDF.type, URIRef(ORG + "Post")))
+            graph.add((role, URIRef(ORG + "postIn"), organisation))
+            graph.add((organisation, RDF.type, URIRef(PS + kind.cls)))
+            graph.add((role, URIRef(PS + "declaredPractice"), URIRef(PS + template.practice)))
+            if with_kind:
+                graph.add((role, URIRef(ORG + "role"), URIRef(PS + template.kind)))
+            closure = entail(graph, shapes_and_vocabulary()[1])  # as the validator does
+            found = {(str(p).rsplit("/", 1)[-1], o.n3()) for s, p, o in closure.about(role) if p != RDF.type}
+            expected = implied_evidence(template, kind.cls, with_kind)
+            assert found == set(expected.items()), (kind.cls, template.title, with_kind)
+            assert all(expected.get(prop, value) == value for prop, value in template.evidence), template.title
+            assert expected.get("remunerationBasis", f"<{PS}{template.basis}>") == f"<{PS}{template.basis}>"
+
+
+def shape_counts(text: str) -> tuple[Counter, dict]:
+    """The results per shape, and per mark how many claiming roles the verdicts read with each status."""
     report = validate(text, "nt", classify=False)
-    return Counter(str(r.source_shape).rsplit("/", 1)[-1] for r in report.results)
+    marks = {mark.code: dict.fromkeys(STATUSES, 0) for mark in MARKS}
+    for verdict in report.verdicts.values():
+        if verdict.claims_peer_support:
+            for reading in verdict.marks:
+                marks[reading.mark.code][reading.status] += 1
+    return Counter(str(r.source_shape).rsplit("/", 1)[-1] for r in report.results), marks
 
 
 def test_the_validator_finds_exactly_the_failures_the_generator_made(small):
     text, tally = small
     started = time.perf_counter()
-    found = shape_counts(text)
+    found, marks = shape_counts(text)
     print(f"\nvalidated {tally.triples} triples ({tally.roles} roles) in {time.perf_counter() - started:.1f} s")
     assert found == Counter({shape: n for shape, n in tally.failures.items() if n})
-    assert all(tally.failures[shape] > 0 for shape, _ in MARKS)
-    assert all(0.05 < tally.failures[shape] / tally.claiming_roles < 0.4 for shape, _ in MARKS)
+    assert marks == tally.marks
+    assert all(counts[status] > 0 for counts in tally.marks.values() for status in STATUSES)
+    assert all(0.05 < 1 - counts["shown"] / tally.claiming_roles < 0.4 for counts in tally.marks.values())
 
 
 @pytest.mark.parametrize("share", [0.0, 1.0])
 def test_share_zero_fails_no_mark_and_share_one_fails_every_mark_of_every_claim(share):
     text, tally = generated(10, 5, share)
-    found = shape_counts(text)
+    found, marks = shape_counts(text)
     assert found == Counter({shape: n for shape, n in tally.failures.items() if n})
-    assert all(tally.failures[shape] == share * tally.claiming_roles for shape, _ in MARKS)
+    assert marks == tally.marks
+    assert all(counts["shown"] == (1 - share) * tally.claiming_roles for counts in tally.marks.values())
 
 
 def test_triples_scale_linearly_and_a_hundred_thousand_take_seconds_at_most(tmp_path):

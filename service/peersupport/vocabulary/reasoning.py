@@ -98,15 +98,19 @@ class MarkStatus:
 
 @dataclass(frozen=True)
 class RoleReading:
-    """What HermiT infers for one role. ``contradictions``: why the role's own description
-    contradicts itself, in plain words (then ``classes`` is empty and the verdict is
-    "inconsistent"). ``set_aside``: what was left out to read the role: values that cannot be
-    read, and contradicting statements about a resource the role links to (its organisation)."""
+    """What HermiT infers for one role.
+
+    ``contradictions``: why the role's own description contradicts itself, in plain words (then
+    ``classes`` is empty and the verdict is "inconsistent"). ``set_aside``: contradicting
+    statements about a resource the role links to (its organisation), left out to read the role.
+    ``unreadable``: values the role or what it links to records that the vocabulary cannot read,
+    not used."""
 
     role: str
     classes: frozenset[str]
     contradictions: tuple[str, ...] = ()
     set_aside: tuple[str, ...] = ()
+    unreadable: tuple[str, ...] = ()
 
     @property
     def inconsistent(self) -> bool:
@@ -309,10 +313,16 @@ def _label(node, *graphs) -> str:
             labels = [l for l in graph.objects(node, predicate) if isinstance(l, Literal)]
             for label in sorted(labels, key=lambda l: (l.language not in ("en", None), str(l))):
                 return str(label)
-    if isinstance(node, URIRef):
-        local = re.split(r"[/#]", str(node).rstrip("/#"))[-1]
-        return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", local).lower() if str(node).startswith((str(PS), str(ORG))) else str(node)
-    return "a resource"
+    if isinstance(node, URIRef) and str(node).startswith(str(ORG)):  # org:postIn -> "post in"
+        return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", str(node)[len(str(ORG)):]).lower()
+    if isinstance(node, URIRef) and str(node).startswith(str(PS)):  # a term the vocabulary does not have
+        return "ps:" + str(node)[len(str(PS)):]
+    return f"<{node}>" if isinstance(node, URIRef) else "a resource without an IRI"
+
+
+def _a(phrase: str) -> str:
+    vowel = phrase[:1].lower() in "aeiou" and not phrase.lower().startswith(("us", "uni", "one"))
+    return ("an " if vowel else "a ") + phrase
 
 
 def _value(node, data: Graph, vocabulary: Graph) -> str:
@@ -326,35 +336,56 @@ def _value(node, data: Graph, vocabulary: Graph) -> str:
 def _statement(statement, data: Graph, vocabulary: Graph) -> str:
     s, p, o = statement
     if p == RDF.type:
-        return f"{_label(s, data, vocabulary)} is a {_label(o, vocabulary, data)}"
+        return f"{_label(s, data, vocabulary)} is {_a(_label(o, vocabulary, data))}"
     return f"{_label(p, vocabulary)}: {_value(o, data, vocabulary)}"
 
 
-def _source(closure: Closure, statement, data: Graph, vocabulary: Graph) -> str:
-    if statement not in closure.inferred:
-        return "as recorded"
-    premises = [g for g in closure.grounds(statement) if not (g[1] == RDF.type and g[2] in _TRIVIAL_TYPES)]
-    return "because " + " and ".join(_statement(g, data, vocabulary) for g in premises) if premises else "as implied"
+def _premises(closure: Closure, statement) -> list:
+    """The stated statements ``statement`` follows from, without the trivial ones (it is a post)."""
+    return [g for g in closure.grounds(statement) if not (g[1] == RDF.type and g[2] in _TRIVIAL_TYPES)]
 
 
 def describe(contradiction: Contradiction, closure: Closure, data: Graph, vocabulary: Graph) -> str:
     """A contradiction in plain words, with what each side follows from."""
-    first, second = contradiction.first, contradiction.second
+    sides = []
+    for statement in (contradiction.first, contradiction.second):
+        s, p, o = statement
+        value = _a(_label(o, vocabulary, data)) if p == RDF.type else _value(o, data, vocabulary)
+        why = " and ".join(_statement(g, data, vocabulary) for g in _premises(closure, statement))
+        sides.append((value, why if statement in closure.inferred else None))
+    (one, why_one), (other, why_other) = sorted(sides, key=lambda side: side[1] is not None)
     if contradiction.reason == "functional":
-        prop = _label(first[1], vocabulary)
-        one, other = _value(first[2], data, vocabulary), _value(second[2], data, vocabulary)
-        if first not in closure.inferred and second not in closure.inferred:
-            return f"{prop} is recorded as both {one} and {other}, but it takes one value only"
-        return (f"{prop} is {one} ({_source(closure, first, data, vocabulary)}) and {other} "
-                f"({_source(closure, second, data, vocabulary)}), but it takes one value only")
-    subject = _label(contradiction.subject, data, vocabulary)
-    kinds = []
-    for statement in (first, second):
-        kind = f"a {_label(statement[2], vocabulary, data)}"
-        if statement in closure.inferred:
-            kind += f" ({_source(closure, statement, data, vocabulary)})"
-        kinds.append(kind)
-    return f"{subject} is recorded as both {kinds[0]} and {kinds[1]}, which exclude each other"
+        subject, rule = _label(contradiction.first[1], vocabulary), "it takes one value only"
+    else:
+        subject, rule = _label(contradiction.subject, data, vocabulary), "they exclude each other"
+    if why_one is None and why_other is None:
+        return f"{subject} is recorded as both {one} and {other}, but {rule}"
+    if why_one is None:
+        return f"{subject} is recorded as {one}, but {why_other} means {other}; {rule}"
+    return f"{why_one} means {subject} is {one}, but {why_other} means {other}; {rule}"
+
+
+def _root_causes(contradictions: list, closure: Closure) -> list:
+    """The contradictions worth reporting about one subject: two values of one property first;
+    membership of two disjoint classes only when no such clash explains it; and none whose stated
+    grounds are all grounds of one already kept (two participation modes also clash over "can be
+    declined")."""
+    functional = [c for c in contradictions if c.reason == "functional"]
+    candidates = sorted(functional or contradictions,
+                        key=lambda c: (c.first in closure.inferred) + (c.second in closure.inferred))
+    kept, covered = [], set()
+    for contradiction in candidates:
+        grounds = set(_premises(closure, contradiction.first)) | set(_premises(closure, contradiction.second))
+        if grounds and grounds <= covered:
+            continue
+        kept.append(contradiction)
+        covered |= grounds
+    return kept
+
+
+def _about(subject, text: str, data: Graph, vocabulary: Graph) -> str:
+    label = _label(subject, data, vocabulary)
+    return text if text.startswith(label) else f"{label}: {text}"
 
 
 # --- classification -----------------------------------------------------------------------------
@@ -365,21 +396,26 @@ def classify(data: Graph, roles: list[URIRef], ontology: Graph | None = None) ->
     inconsistent, with the reason; the others are read all the same. Raises ``ReasonerUnavailable``
     without Java and ``ReasoningFailed`` (a ``ValueError``) when HermiT fails otherwise."""
     vocabulary = load_ontology() if ontology is None else ontology
-    roles = list(dict.fromkeys(URIRef(str(r)) for r in roles))
+    roles = list(dict.fromkeys(roles))
     if not roles:
         return {}
     closure = entail(data, vocabulary)
     unreadable = _unreadable(data, vocabulary)
+    by_subject = defaultdict(list)
+    for contradiction in closure.contradictions:
+        by_subject[contradiction.subject].append(contradiction)
     role_set = set(roles)
 
-    own = defaultdict(list)  # role -> the contradictions in its own description
+    own = {}  # role -> its own contradictions, in words
+    elsewhere = {}  # another resource -> its contradictions, in words
     removed = set(unreadable)  # statements not handed to HermiT
-    elsewhere = []  # (subject, text) for contradictions about resources that are not roles read here
-    for contradiction in closure.contradictions:
-        if contradiction.subject in role_set:
-            own[contradiction.subject].append(describe(contradiction, closure, data, vocabulary))
-        else:
-            elsewhere.append((contradiction.subject, describe(contradiction, closure, data, vocabulary)))
+    for subject, found in by_subject.items():
+        words = tuple(dict.fromkeys(describe(c, closure, data, vocabulary) for c in _root_causes(found, closure)))
+        if subject in role_set:
+            own[subject] = words
+            continue
+        elsewhere[subject] = words
+        for contradiction in found:
             for statement in (contradiction.first, contradiction.second):
                 removed.update(g for g in closure.grounds(statement) if g in data)
     kept = Graph()
@@ -387,27 +423,27 @@ def classify(data: Graph, roles: list[URIRef], ontology: Graph | None = None) ->
         if triple[0] not in own and triple not in removed:
             kept.add(triple)
 
-    notes = {}
-    for role in roles:
-        reached = _reach(data, role)
-        found = [f"{_label(s, data, vocabulary)}: contradicting statements set aside: {text}"
-                 for s, text in elsewhere if s in reached]
-        found += [f"unreadable value not used: {_label(s, data, vocabulary)}, {_statement((s, p, o), data, vocabulary)}"
-                  for s, p, o in sorted(unreadable, key=lambda t: tuple(map(str, t))) if s in reached]
-        notes[role] = tuple(dict.fromkeys(found))
-
-    to_read = [r for r in roles if r not in own]
-    found, inconsistent = _read(kept, vocabulary, to_read)
+    readable = [r for r in roles if r not in own and isinstance(r, URIRef)]
+    found, inconsistent = _read(kept, vocabulary, readable)
     readings = {}
     for role in roles:
+        reached = _reach(data, role)
+        set_aside = tuple(f"set aside, as contradictory: {_about(s, text, data, vocabulary)}"
+                          for s in sorted(elsewhere, key=str) if s in reached for text in elsewhere[s])
+        values = tuple(("" if s == role else f"{_label(s, data, vocabulary)}, ") + _statement((s, p, o), data, vocabulary)
+                       for s, p, o in sorted(unreadable, key=lambda t: tuple(map(str, t))) if s in reached)
         if role in own:
-            readings[str(role)] = RoleReading(str(role), frozenset(), tuple(dict.fromkeys(own[role])), notes[role])
+            reading = RoleReading(str(role), frozenset(), own[role], set_aside, values)
         elif role in inconsistent:
-            readings[str(role)] = RoleReading(str(role), frozenset(), (
-                "the reasoner finds that this description contradicts the vocabulary, but not which statements do; "
-                "check the evidence recorded on the role and its organisation",), notes[role])
+            reading = RoleReading(str(role), frozenset(), (
+                "the reasoner finds that this description contradicts the vocabulary, but not which statements do: "
+                "check the evidence recorded on the role and on its organisation",), set_aside, values)
+        elif not isinstance(role, URIRef):
+            reading = RoleReading(str(role), frozenset(), (), set_aside + (
+                "the role has no IRI, so the reasoner cannot name it: give it one",), values)
         else:
-            readings[str(role)] = RoleReading(str(role), found[role], (), notes[role])
+            reading = RoleReading(str(role), found[role], (), set_aside, values)
+        readings[str(role)] = reading
     return readings
 
 
@@ -430,8 +466,11 @@ def _read(kept: Graph, vocabulary: Graph, roles: list) -> tuple[dict, set]:
         except _Inconsistent:
             if len(group) == 1:
                 return {}, set(group)
+        return split(group)
+
+    def split(group):
         middle = len(group) // 2
         (a, bad_a), (b, bad_b) = halves(group[:middle]), halves(group[middle:])
         return {**a, **b}, bad_a | bad_b
 
-    return halves(roles)
+    return halves(roles) if len(roles) == 1 else split(roles)
