@@ -16,7 +16,7 @@ def test_shapes_conform_to_shacl_for_shacl():
 
 def test_a_malformed_shape_fails_shacl_for_shacl():
     broken = shapes_graph() + Graph()
-    broken.add((URIRef("https://w3id.org/peer-support/shapes/TwoWayHelpShape"), SH.minCount, Literal("one")))
+    broken.add((URIRef("https://w3id.org/peer-support/shapes/OneWayHelpShape"), SH.minCount, Literal("one")))
     problems = shapes_against_shacl_shacl(broken)
     assert len(problems) == 1 and "minCount" in problems[0]
 

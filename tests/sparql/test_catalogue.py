@@ -58,7 +58,7 @@ def test_parameters_change_the_answer(store):
     voluntary = csv_rows(store, find("claims-lacking-marks").bind({"kind": "ps:VoluntarySectorOrganisation"}))
     assert voluntary.splitlines()[1:] == [
         "MindOut peer support service,https://w3id.org/peer-support/data/consultation-2012/role/mindout-group-worker,"
-        "\"Peer support group worker, MindOut\",false,false",
+        "\"Peer support group worker, MindOut\",false,true",  # freely chosen: "one is open access" (1.4)
         "Roads to Recovery,https://w3id.org/peer-support/data/consultation-2012/role/roads-to-recovery-peer-support-worker,"
         "\"Peer support worker, Roads to Recovery\",false,false",
         "Wish,https://w3id.org/peer-support/data/consultation-2012/role/wish-peer-worker,\"Peer worker, Wish\",false,false"]
