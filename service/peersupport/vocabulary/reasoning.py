@@ -396,7 +396,7 @@ def classify(data: Graph, roles: list[URIRef], ontology: Graph | None = None) ->
     inconsistent, with the reason; the others are read all the same. Raises ``ReasonerUnavailable``
     without Java and ``ReasoningFailed`` (a ``ValueError``) when HermiT fails otherwise."""
     vocabulary = load_ontology() if ontology is None else ontology
-    roles = list(dict.fromkeys(roles))
+    roles = list(dict.fromkeys(r if isinstance(r, (URIRef, BNode)) else URIRef(str(r)) for r in roles))
     if not roles:
         return {}
     closure = entail(data, vocabulary)
@@ -439,8 +439,8 @@ def classify(data: Graph, roles: list[URIRef], ontology: Graph | None = None) ->
                 "the reasoner finds that this description contradicts the vocabulary, but not which statements do: "
                 "check the evidence recorded on the role and on its organisation",), set_aside, values)
         elif not isinstance(role, URIRef):
-            reading = RoleReading(str(role), frozenset(), (), set_aside + (
-                "the role has no IRI, so the reasoner cannot name it: give it one",), values)
+            reading = RoleReading(str(role), frozenset(), (), set_aside, values + (
+                "the role itself: it has no IRI, so the reasoner cannot name it (give it one)",))
         else:
             reading = RoleReading(str(role), found[role], (), set_aside, values)
         readings[str(role)] = reading
