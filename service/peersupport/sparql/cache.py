@@ -2,18 +2,38 @@
 
 The embedded store is read-only while served (a new load means a new generation and a restart),
 so an answer never goes stale: the same query text, dataset and ``Accept`` get the same bytes.
-Only answers are kept (a failure is raised, so it never reaches the cache), least recently used first out, within a byte budget. The
-endpoint and the catalogue share it; a remote endpoint's answers are not cached, as its data may
-change under us.
+Only answers are kept (a failure is raised, so it never reaches the cache), least recently used
+first out, within a byte budget that counts everything an entry holds: a job is kept as the
+SHA-256 digest of its query text, ``Accept`` and dataset, never as the text (up to the size cap of
+a query, 11 MB measured), and each entry is counted with its bookkeeping. The endpoint and the
+catalogue share it; a remote endpoint's answers are not cached, as its data may change under us.
 """
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import OrderedDict
 from dataclasses import replace
 
 from peersupport.sparql.jobs import QueryJob, Reply
+
+# What an entry holds besides its answer's body (the digest, the headers, the dictionary's slot),
+# so that many tiny answers cannot exceed the budget either.
+ENTRY_OVERHEAD = 200
+
+
+def job_key(job: QueryJob) -> bytes:
+    """The job's digest: every part that changes the answer, each prefixed by its length."""
+    digest = hashlib.sha256()
+    for part in (job.query, job.accept or "", *job.default_graphs, "\0", *job.named_graphs):
+        data = part.encode("utf-8", "surrogatepass")
+        digest.update(len(data).to_bytes(8, "big") + data)
+    return digest.digest()
+
+
+def _size(reply: Reply) -> int:
+    return len(reply.body) + ENTRY_OVERHEAD + sum(len(k) + len(v) for k, v in reply.headers.items())
 
 
 class CachedExecutor:
@@ -22,25 +42,31 @@ class CachedExecutor:
 
     def __init__(self, executor, max_bytes: int):
         self.executor, self.max_bytes = executor, max_bytes
-        self._answers: OrderedDict[QueryJob, Reply] = OrderedDict()
+        self._answers: OrderedDict[bytes, Reply] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
 
+    @property
+    def held_bytes(self) -> int:
+        """What the kept answers count against the budget."""
+        return self._bytes
+
     def execute(self, job: QueryJob) -> Reply:
+        key = job_key(job)
         with self._lock:
-            reply = self._answers.get(job)
+            reply = self._answers.get(key)
             if reply is not None:
-                self._answers.move_to_end(job)
+                self._answers.move_to_end(key)
                 return replace(reply, headers={**reply.headers, "X-Cache": "hit"})
         reply = self.executor.execute(job)  # a failure raises: nothing to keep
-        if len(reply.body) <= self.max_bytes // 4:
+        if _size(reply) <= self.max_bytes // 4:
             with self._lock:
-                if job not in self._answers:
-                    self._answers[job] = reply
-                    self._bytes += len(reply.body)
+                if key not in self._answers:
+                    self._answers[key] = reply
+                    self._bytes += _size(reply)
                 while self._bytes > self.max_bytes:
                     _, dropped = self._answers.popitem(last=False)
-                    self._bytes -= len(dropped.body)
+                    self._bytes -= _size(dropped)
         return reply
 
     def close(self) -> None:
