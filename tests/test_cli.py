@@ -217,3 +217,13 @@ def test_generated_data_is_valid_input_for_validate_and_serve(tmp_path):
 def test_generate_refuses_a_bad_share(tmp_path):
     result = run("generate", "--orgs", "3", "--failure-share", "2", "--output", str(tmp_path / "x.nt"), check=False)
     assert (result.returncode, result.stderr) == (2, "peersupport generate: failure_share must be between 0 and 1\n")
+
+
+def test_an_ill_typed_literal_is_reported_not_a_traceback(tmp_path):
+    data = tmp_path / "role.ttl"
+    data.write_text('@prefix ps: <https://w3id.org/peer-support/> .\n@prefix org: <http://www.w3.org/ns/org#> .\n'
+                    '@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n'
+                    '<https://example.org/roles/x> a org:Post ; ps:declaredPractice ps:PeerSupport ; ps:canDecline "abc"^^xsd:integer .\n')
+    result = run("validate", str(data), "--no-classify", check=False)
+    assert result.returncode == 1 and result.stderr == ""
+    assert "    violation [column can_decline]: Unreadable value: canDecline must be true or false." in "\n".join(result.stdout.splitlines())

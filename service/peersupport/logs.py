@@ -41,6 +41,21 @@ class TextFormatter(logging.Formatter):
         return text + ("  " + " ".join(f"{key}={value}" for key, value in extra.items()) if extra else "")
 
 
+class _IllTypedLiterals(logging.Filter):
+    """rdflib logs a warning with a traceback for every literal whose lexical form does not fit its
+    datatype (``"abc"^^xsd:integer``); the shapes report each such value as unreadable, naming it,
+    so the traceback on the terminal or in the log says nothing more and reads as a crash."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Failed to convert Literal lexical form to value")
+
+
+def quiet_ill_typed_literals() -> None:
+    logger = logging.getLogger("rdflib.term")
+    if not any(isinstance(f, _IllTypedLiterals) for f in logger.filters):
+        logger.addFilter(_IllTypedLiterals())
+
+
 def configure(level: str = "info", log_format: str = "text", stream=None) -> None:
     """Send the package's log lines (and uvicorn's own) to ``stream`` (standard error)."""
     handler = logging.StreamHandler(stream or sys.stderr)
