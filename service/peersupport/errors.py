@@ -76,6 +76,11 @@ class TooLarge(ServiceError):
     hint = "Send less at a time: split the file, or ask a narrower question."
 
 
+class AnswerTooLarge(ServiceError):
+    """An answer larger than the service sends (``PEERSUPPORT_MAX_RESULT_BYTES``)."""
+    status, title = 413, "Answer too large"
+
+
 class UnsupportedFormat(ServiceError):
     status, title = 415, "Unsupported format"
 

@@ -75,8 +75,13 @@ TABLE: tuple[Setting, ...] = (
             env_name="PEERSUPPORT_QUERY_TIMEOUT"),
     Setting("max_rows", 10_000, "the most rows (or triples) an answer holds; the rest is cut off, and the answer says so",
             _positive(int)),
+    Setting("max_result_bytes", 64 * 1024 * 1024, "the largest answer sent, in bytes; a larger one is refused (413), "
+                                                   "naming this cap", _positive(int)),
     Setting("workers", 4, "query worker processes: how many queries run at once", _positive(int),
             env_name="PEERSUPPORT_QUERY_WORKERS"),
+    Setting("worker_memory_mb", 2048.0, "memory a query worker may take beyond the store it shares, in MiB (0: no "
+                                        "limit); a query needing more stops its worker, which is replaced, and gets 503",
+            _positive(float)),
     Setting("result_cache_mb", 64.0, "memory for answers kept for repeated queries, in MiB (0: no cache)", _positive(float)),
     Setting("max_body_bytes", 11 * 1024 * 1024, "the largest request body accepted (uploads, POSTed queries)", _positive(int)),
     Setting("body_seconds", 30.0, "how long a request body may take to arrive", _positive(float), metavar="SECONDS"),

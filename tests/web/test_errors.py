@@ -16,10 +16,10 @@ from peersupport.web.app import create_app
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 TYPED = [errors.BadRequest, errors.InputError, errors.Refused, errors.NotFound, errors.NotAcceptable,
-         errors.BodyTimeout, errors.TooLarge, errors.UnsupportedFormat, errors.UpstreamFailure, errors.Timeout,
+         errors.BodyTimeout, errors.TooLarge, errors.AnswerTooLarge, errors.UnsupportedFormat, errors.UpstreamFailure, errors.Timeout,
          errors.Busy, errors.InternalError]
 STATUSES = {errors.BadRequest: 400, errors.InputError: 400, errors.Refused: 403, errors.NotFound: 404,
-            errors.NotAcceptable: 406, errors.BodyTimeout: 408, errors.TooLarge: 413, errors.UnsupportedFormat: 415,
+            errors.NotAcceptable: 406, errors.BodyTimeout: 408, errors.TooLarge: 413, errors.AnswerTooLarge: 413, errors.UnsupportedFormat: 415,
             errors.UpstreamFailure: 502, errors.Timeout: 503, errors.Busy: 503, errors.InternalError: 500}
 
 

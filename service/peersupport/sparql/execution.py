@@ -3,14 +3,15 @@ type, with a cap on rows or triples. Used by the query workers, the ``query`` co
 the serialisation, the remote endpoint. Free of rdflib, so that workers start fast.
 
 What cannot be answered is raised as an error of ``peersupport.errors``: a syntax error or an
-invalid request (400), no acceptable media type (406), a failure reading the store (500).
+invalid request (400), no acceptable media type (406), an answer over the byte cap (413), a
+failure reading the store (500).
 """
 
 from __future__ import annotations
 
 import pyoxigraph as ox
 
-from peersupport.errors import BadRequest, InternalError, NotAcceptable
+from peersupport.errors import AnswerTooLarge, BadRequest, InternalError, NotAcceptable
 from peersupport.sparql.jobs import QueryJob, Reply
 from peersupport.sparql.negotiation import negotiate
 from peersupport.sparql.results import (GRAPH_TYPES, SELECT_TYPES, ask_bytes, collect_rows, graph_bytes,
@@ -20,9 +21,19 @@ from peersupport.sparql.text import names_dataset, with_row_limit
 MAX_ROWS_HEADER = "X-SPARQL-MaxRows"
 
 
-def run_query(store: ox.Store, job: QueryJob, max_rows: int) -> Reply:
+def run_query(store: ox.Store, job: QueryJob, max_rows: int, max_bytes: int | None = None) -> Reply:
     """Run one query on ``store`` and serialise its results as ``job.accept`` prefers. A SELECT
-    query is run limited to one row past the cap, so the work stops there."""
+    query is run limited to one row past the cap, so the work stops there. An answer over
+    ``max_bytes`` is refused: a few rows can be huge (a string built by repeated ``CONCAT``)."""
+    reply = _run(store, job, max_rows)
+    if max_bytes and len(reply.body) > max_bytes:
+        raise AnswerTooLarge(f"the answer is {len(reply.body):,} bytes, more than this service sends "
+                             f"({max_bytes:,} bytes, PEERSUPPORT_MAX_RESULT_BYTES)",
+                             "Ask for fewer rows (LIMIT) or shorter values (SUBSTR), or fewer columns.")
+    return reply
+
+
+def _run(store: ox.Store, job: QueryJob, max_rows: int) -> Reply:
     options = _dataset_options(job)
     limited = with_row_limit(job.query, max_rows + 1)
     try:

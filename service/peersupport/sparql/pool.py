@@ -15,6 +15,11 @@ under light load one warm worker answers, and the others stay shared until there
 With ``in_memory=False`` each worker opens the on-disk generation read-only instead, for data
 larger than memory. The holder is single-threaded (a fork keeps only the calling thread) and this
 module imports no rdflib, so it starts quickly.
+
+Each worker may take ``memory_mb`` of address space beyond what it was forked with (RLIMIT_AS):
+Oxigraph aborts a process whose allocation fails, so a query needing more stops its own worker,
+which is replaced, and the query gets a 503 saying so, rather than the machine running out of
+memory. Answers are capped in bytes too (``max_bytes``).
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import math
 import multiprocessing
 import os
 import queue
+import resource
 import signal
 import socket
 import struct
@@ -54,16 +60,28 @@ def _die_with_parent() -> None:
         pass
 
 
-def _serve_jobs(connection: Connection, store: ox.Store, max_rows: int) -> None:
+def _limit_memory(memory_mb: float) -> None:
+    """Let this process grow by ``memory_mb`` MiB of address space at the most (0: no limit)."""
+    if memory_mb <= 0:
+        return
+    with open("/proc/self/statm") as statm:
+        size = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    limit = size + int(memory_mb * 2**20)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _serve_jobs(connection: Connection, store: ox.Store, limits: tuple) -> None:
     """A worker's loop: run each job sent and send back its reply, or the error that stopped it
     (the errors are picklable, and the pool raises them again)."""
+    max_rows, max_bytes, memory_mb = limits
+    _limit_memory(memory_mb)
     connection.send("ready")
     while True:
         job = connection.recv()
         if job is None:
             return
         try:
-            answer = run_query(store, job, max_rows)
+            answer = run_query(store, job, max_rows, max_bytes)
         except ServiceError as error:
             answer = error
         except Exception:  # the query is not answered, but the store is read-only: the worker goes on
@@ -72,7 +90,7 @@ def _serve_jobs(connection: Connection, store: ox.Store, max_rows: int) -> None:
         connection.send(answer)
 
 
-def _holder_main(control: socket.socket, generation: str, files: list, in_memory: bool, max_rows: int) -> None:
+def _holder_main(control: socket.socket, generation: str, files: list, in_memory: bool, limits: tuple) -> None:
     """The holder: load the store (in memory) once, then fork a worker for each socket the pool
     sends, and tell the pool the worker's pid."""
     _die_with_parent()
@@ -93,7 +111,7 @@ def _holder_main(control: socket.socket, generation: str, files: list, in_memory
                 control.close()
                 _die_with_parent()
                 signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-                _serve_jobs(Connection(fds[0]), store if store is not None else ox.Store.read_only(generation), max_rows)
+                _serve_jobs(Connection(fds[0]), store if store is not None else ox.Store.read_only(generation), limits)
                 status = 0
             finally:
                 os._exit(status)  # never return into the holder's loop
@@ -114,9 +132,9 @@ def _receive_exactly(sock: socket.socket, size: int) -> bytes:
 class _Holder:
     """The pool's side of the holder process."""
 
-    def __init__(self, context, generation: str, files: list, in_memory: bool, max_rows: int):
+    def __init__(self, context, generation: str, files: list, in_memory: bool, limits: tuple):
         self.control, theirs = socket.socketpair()
-        self.process = context.Process(target=_holder_main, args=(theirs, generation, files, in_memory, max_rows),
+        self.process = context.Process(target=_holder_main, args=(theirs, generation, files, in_memory, limits),
                                        name="query-worker-holder", daemon=True)
         self.process.start()
         theirs.close()
@@ -185,13 +203,15 @@ class QueryPool:
     with the thread that started it (PR_SET_PDEATHSIG)."""
 
     def __init__(self, generation: str, files: list | None = None, workers: int = 4, timeout: float = 10.0,
-                 max_rows: int = 10_000, in_memory: bool = True):
+                 max_rows: int = 10_000, in_memory: bool = True, max_bytes: int | None = None, memory_mb: float = 0):
         """``files``: the (name, path) pairs the generation was loaded from, which the in-memory
-        copy is parsed from where they are unchanged."""
-        self.timeout, self.max_rows, self.size = timeout, max_rows, workers
+        copy is parsed from where they are unchanged. ``max_bytes``: the answers' byte cap;
+        ``memory_mb``: what each worker may take beyond the store (0: no limit)."""
+        self.timeout, self.max_rows, self.size, self.memory_mb = timeout, max_rows, workers, memory_mb
         started = time.monotonic()
+        limits = (max_rows, max_bytes, memory_mb)
         try:
-            self._holder = _Holder(multiprocessing.get_context("spawn"), generation, list(files or []), in_memory, max_rows)
+            self._holder = _Holder(multiprocessing.get_context("spawn"), generation, list(files or []), in_memory, limits)
         except RuntimeError as error:
             log.error("could not start the query workers: %s", error)
             raise
@@ -251,8 +271,9 @@ class QueryPool:
             answered = worker.connection.poll(self.timeout)
             answer = worker.connection.recv() if answered else None
         except (EOFError, OSError):
-            self._replace(worker, logging.WARNING, "stopped unexpectedly while running a query")
-            raise InternalError("the query worker stopped unexpectedly; the query was not answered") from None
+            self._replace(worker, logging.WARNING, "stopped while running a query")
+            raise Busy(self._died_message(), "Send the query again; if it stops again, ask for less (LIMIT, fewer columns).",
+                       headers={"Retry-After": "1"}) from None
         if not answered:
             worker.kill()  # stop the work now; the replacer starts a fresh worker
             self._replace(worker, logging.INFO, f"was stopped at the time limit of {self.timeout:g} s")
@@ -261,6 +282,11 @@ class QueryPool:
         if isinstance(answer, ServiceError):
             raise answer
         return answer
+
+    def _died_message(self) -> str:
+        why = (f"it may have needed more memory than a query worker may use ({self.memory_mb:g} MiB, "
+               f"PEERSUPPORT_WORKER_MEMORY_MB), or it was stopped" if self.memory_mb else "it was stopped")
+        return f"the query worker stopped while running this query ({why}); it is being replaced, and the query was not answered"
 
     def close(self) -> None:
         self._to_replace.put(None)

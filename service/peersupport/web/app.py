@@ -73,7 +73,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
             generation = prepare_store(settings.store, settings.files)
             pool = QueryPool(str(generation), settings.files, settings.workers, settings.timeout, settings.max_rows,
-                             in_memory=settings.in_memory)
+                             in_memory=settings.in_memory, max_bytes=settings.max_result_bytes,
+                             memory_mb=settings.worker_memory_mb)
             state["executor"] = CachedExecutor(pool, settings.result_cache_bytes) if settings.result_cache_bytes else pool
         try:
             yield
