@@ -16,7 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from peersupport.errors import BadRequest, Busy, InternalError, Timeout
+from peersupport.errors import BadRequest, Busy, Timeout
 from peersupport.sparql.catalogue import catalogue
 from peersupport.sparql.execution import run_query
 from peersupport.sparql.jobs import QueryJob
