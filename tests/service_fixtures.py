@@ -23,13 +23,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
+def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 60, unavailable_too: bool = False) -> None:
+    """Until ``url`` answers below 500 (or 503 too, for a server whose health says it cannot answer)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"server exited with {process.returncode}: {server_log(process)}")
         try:
-            if httpx.get(url, timeout=1, trust_env=False).status_code < 500:
+            status = httpx.get(url, timeout=1, trust_env=False).status_code
+            if status < 500 or (unavailable_too and status == 503):
                 return
         except httpx.HTTPError:
             pass
@@ -45,7 +47,7 @@ def server_log(process: subprocess.Popen) -> str:
 
 
 def start_service(store: Path, env_extra: dict | None = None, timeout: float = 3.0,
-                  options: tuple[str, ...] = ()) -> tuple[str, subprocess.Popen]:
+                  options: tuple[str, ...] = (), unavailable_too: bool = False) -> tuple[str, subprocess.Popen]:
     """``peersupport serve`` on a free port; its log (one line per request) goes to a file, not a
     pipe nobody reads, which would fill and stop the server."""
     port = free_port()
@@ -59,7 +61,7 @@ def start_service(store: Path, env_extra: dict | None = None, timeout: float = 3
     log.close()
     process.log_path = log.name
     base = f"http://127.0.0.1:{port}"
-    wait_until_up(base + "/healthz", process)
+    wait_until_up(base + "/healthz", process, unavailable_too=unavailable_too)
     return base, process
 
 

@@ -143,6 +143,47 @@ def test_a_query_needing_more_memory_than_a_worker_may_use_stops_only_its_worker
         pool.close()
 
 
+def _until(condition, seconds: float = 30.0, every: float = 0.05):
+    """Wait for an observable state rather than for a fixed time."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "the state was not reached in time"
+        time.sleep(every)
+
+
+def test_an_idle_worker_that_dies_is_replaced_before_a_query_needs_it(project_store, caplog):
+    generation, files = project_store
+    with caplog.at_level(logging.INFO, logger="peersupport.sparql.pool"):
+        pool = QueryPool(str(generation), files, workers=2, timeout=30)
+        try:
+            assert pool.health() == {"ok": True, "workers": 2, "of": 2, "holder": True}
+            first = int(re.search(r"query worker (\d+) started", caplog.text).group(1))
+            os.kill(first, signal.SIGKILL)
+            _until(lambda: f"replaced worker {first}, which had died" in caplog.text)
+            assert pool.health() == {"ok": True, "workers": 2, "of": 2, "holder": True}
+        finally:
+            pool.close()
+
+
+def test_a_holder_that_dies_is_started_again_with_its_workers(project_store, caplog):
+    """Before: after kill -9 of the holder every query answered 500, then 503 for good."""
+    generation, files = project_store
+    with caplog.at_level(logging.INFO, logger="peersupport.sparql.pool"):
+        pool = QueryPool(str(generation), files, workers=2, timeout=5)
+        try:
+            old = pool._holder.process.pid
+            os.kill(old, signal.SIGKILL)
+            _until(lambda: not pool.health()["ok"], 10)
+            assert pool.health()["holder"] is False
+            _until(lambda: pool.health() == {"ok": True, "workers": 2, "of": 2, "holder": True})
+            assert pool._holder.process.pid != old
+            assert json.loads(pool.execute(QueryJob("ASK { ?s ?p ?o }", JSON)).body)["boolean"] is True
+        finally:
+            pool.close()
+    assert f"the query worker holder {old} stopped (exit code -9): starting it again" in caplog.text
+    assert re.search(r"query worker holder \d+ restarted with 2 workers", caplog.text)
+
+
 def test_with_no_worker_free_the_pool_is_busy_and_says_when_to_try_again(project_store):
     generation, files = project_store
     pool = QueryPool(str(generation), files, workers=1, timeout=0.5)

@@ -106,3 +106,27 @@ def test_a_query_the_endpoint_refuses_is_a_400_with_its_message_read_only_so_far
 def test_an_endpoint_failing_is_a_502_that_does_not_repeat_its_answer(server):
     with pytest.raises(UpstreamFailure, match="^the SPARQL endpoint behind this service failed \\(it answered with status 500\\)$"):
         RemoteEndpoint(server + "/fail").execute(QueryJob("SELECT * WHERE { ?s ?p ?o }"))
+
+
+def test_health_says_whether_the_endpoint_answers(server):
+    from ..service_fixtures import free_port
+
+    assert RemoteEndpoint(server + "/fail").health() == {"ok": False, "endpoint": "answered 500"}
+    nobody = RemoteEndpoint(f"http://127.0.0.1:{free_port()}/sparql")
+    assert nobody.health() == {"ok": False, "endpoint": "did not answer: ConnectError"}
+
+
+def test_healthz_is_503_while_the_remote_endpoint_is_down(tmp_path):
+    """Before: /healthz said ok while the engine was down."""
+    import httpx
+
+    from ..service_fixtures import free_port, start_service, stop
+
+    base, process = start_service(tmp_path / "store", {"PEERSUPPORT_SPARQL_ENDPOINT": f"http://127.0.0.1:{free_port()}/sparql"},
+                                  unavailable_too=True)
+    try:
+        health = httpx.get(base + "/healthz", trust_env=False)
+        assert (health.status_code, health.json()) == (503, {"status": "unavailable", "version": "0.1.0", "store": "remote",
+                                                             "endpoint": "did not answer: ConnectError"})
+    finally:
+        stop(process)

@@ -190,7 +190,9 @@ def test_pages_and_health(base, client):
                        ("/static/query.js", "fetch(\"/sparql\""), ("/openapi.json", "/sparql")]:
         response = client.get(base + path)
         assert response.status_code == 200 and text in response.text, path
-    assert client.get(base + "/healthz").json() == {"status": "ok", "version": "0.1.0", "store": "embedded"}
+    health = client.get(base + "/healthz")
+    assert (health.status_code, health.json()) == (200, {"status": "ok", "version": "0.1.0", "store": "embedded",
+                                                         "workers": 4, "of": 4, "holder": True})
 
 
 @pytest.mark.parametrize("path", ["/", "/query", "/validate", "/peer-support/", "/docs"])

@@ -69,5 +69,8 @@ class CachedExecutor:
                     self._bytes -= _size(dropped)
         return reply
 
+    def health(self) -> dict:
+        return self.executor.health()
+
     def close(self) -> None:
         self.executor.close()

@@ -30,4 +30,8 @@ class Reply:
 class Executor(Protocol):
     def execute(self, job: QueryJob) -> Reply: ...
 
+    def health(self) -> dict:
+        """``{"ok": bool, ...}``: whether queries can be answered now, with what the executor
+        knows of why (``/healthz`` answers 503 when not ok)."""
+
     def close(self) -> None: ...

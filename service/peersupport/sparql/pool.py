@@ -16,6 +16,11 @@ With ``in_memory=False`` each worker opens the on-disk generation read-only inst
 larger than memory. The holder is single-threaded (a fork keeps only the calling thread) and this
 module imports no rdflib, so it starts quickly.
 
+A supervisor thread watches the holder and the idle workers: a worker found dead is replaced,
+and a holder found dead (the workers die with it) is started again, reloading the store, and
+every worker with it; a replacement that fails is logged and tried again with a growing delay.
+``health`` says how many workers are alive.
+
 Each worker may take ``memory_mb`` of address space beyond what it was forked with (RLIMIT_AS):
 Oxigraph aborts a process whose allocation fails, so a query needing more stops its own worker,
 which is replaced, and the query gets a 503 saying so, rather than the machine running out of
@@ -168,6 +173,7 @@ class _Holder:
 
 class _Worker:
     def __init__(self, holder: _Holder):
+        self.busy = False  # running a query: its death is the query's to report
         self.connection, self.pid = holder.fork_worker()
         # Wait until the store is open, so start-up never counts against a query's time limit.
         try:
@@ -183,6 +189,15 @@ class _Worker:
             os.kill(self.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
+
+    def alive(self) -> bool:
+        try:
+            os.kill(self.pid, 0)  # the holder reaps its workers, so a dead one is gone, not a zombie
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
 
     def stop(self, kill: bool = False) -> None:
         if kill:
@@ -208,15 +223,8 @@ class QueryPool:
         copy is parsed from where they are unchanged. ``max_bytes``: the answers' byte cap;
         ``memory_mb``: what each worker may take beyond the store (0: no limit)."""
         self.timeout, self.max_rows, self.size, self.memory_mb = timeout, max_rows, workers, memory_mb
-        started = time.monotonic()
-        limits = (max_rows, max_bytes, memory_mb)
-        try:
-            self._holder = _Holder(multiprocessing.get_context("spawn"), generation, list(files or []), in_memory, limits)
-        except RuntimeError as error:
-            log.error("could not start the query workers: %s", error)
-            raise
-        log.info("query worker holder %d ready in %.1f s (store %s)", self._holder.process.pid, time.monotonic() - started,
-                 "in memory" if in_memory else "on disk")
+        self._holder_args = (generation, list(files or []), in_memory, (max_rows, max_bytes, memory_mb))
+        self._holder = self._start_holder()
         self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()  # the warmest worker first
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
@@ -226,6 +234,39 @@ class QueryPool:
         self._to_replace: queue.Queue[tuple[_Worker, int, str] | None] = queue.Queue()
         self._replacer = threading.Thread(target=self._replace_workers, name="query-worker-replacer", daemon=True)
         self._replacer.start()
+        self._stopping = threading.Event()
+        self._supervisor = threading.Thread(target=self._supervise, name="query-worker-supervisor", daemon=True)
+        self._supervisor.start()
+
+    def _start_holder(self) -> _Holder:
+        generation, files, in_memory, limits = self._holder_args
+        started = time.monotonic()
+        try:
+            holder = _Holder(multiprocessing.get_context("spawn"), generation, files, in_memory, limits)
+        except RuntimeError as error:
+            log.error("could not start the query workers: %s", error)
+            raise
+        log.info("query worker holder %d ready in %.1f s (store %s)", holder.process.pid, time.monotonic() - started,
+                 "in memory" if in_memory else "on disk")
+        return holder
+
+    def health(self) -> dict:
+        """Whether queries can be answered: the holder alive and how many workers are."""
+        with self._lock:
+            live = sum(1 for worker in self._all if worker.alive())
+        holder = self._holder.process.is_alive()
+        return {"ok": holder and live > 0, "workers": live, "of": self.size, "holder": holder}
+
+    def _supervise(self, every: float = 0.25) -> None:
+        while not self._stopping.wait(every):
+            if not self._holder.process.is_alive():
+                self._to_replace.put("holder")
+                self._stopping.wait(1.0)  # the replacer restarts it; look again after
+                continue
+            with self._lock:
+                dead = [worker for worker in self._all if not worker.busy and not worker.alive()]
+            for worker in dead:  # the replacer skips a worker replaced already
+                self._to_replace.put((worker, logging.WARNING, "had died"))
 
     def _add_worker(self) -> _Worker | None:
         try:
@@ -248,21 +289,65 @@ class QueryPool:
 
     def _replace_workers(self) -> None:
         while (item := self._to_replace.get()) is not None:
+            if item == "holder":
+                self._restart_holder()
+                continue
             worker, level, why = item
             with self._lock:
+                if worker not in self._all:
+                    continue  # replaced already, or its holder restarted
                 self._all.discard(worker)
             worker.stop(kill=True)
-            try:
-                new = self._add_worker()
-            except RuntimeError:  # logged; the pool shrinks rather than the thread dying
-                log.error("query worker %d (which %s) was not replaced: %d workers left", worker.pid, why, len(self._all))
-                continue
+            new = self._with_retries(self._add_worker, f"replacing query worker {worker.pid} (which {why})")
             if new is not None:
                 log.log(level, "query worker %d replaced worker %d, which %s", new.pid, worker.pid, why)
+
+    def _with_retries(self, start, what: str):
+        """``start()``, tried again with a growing delay (0.1 s doubling to 30 s) until it works or
+        the pool closes; each failure logged."""
+        delay = 0.1
+        while not self._closed:
+            try:
+                return start()
+            except RuntimeError as error:
+                log.error("%s failed: %s; trying again in %.1f s (%d of %d workers alive)", what, error, delay,
+                          len(self._all), self.size)
+                if self._stopping.wait(delay):
+                    return None
+                delay = min(delay * 2, 30.0)
+        return None
+
+    def _restart_holder(self) -> None:
+        """The holder died and its workers with it: start it again, then every worker."""
+        if self._holder.process.is_alive() or self._closed:
+            return
+        log.error("the query worker holder %d stopped (exit code %s): starting it again", self._holder.process.pid,
+                  self._holder.process.exitcode)
+        with self._lock:
+            dead, self._all = list(self._all), set()
+        for worker in dead:
+            worker.stop(kill=True)
+        while not self._idle.empty():  # the dead workers queued as idle
+            try:
+                self._idle.get_nowait()
+            except queue.Empty:
+                break
+        holder = self._with_retries(self._start_holder, "starting the query worker holder again")
+        if holder is None:
+            return
+        old, self._holder = self._holder, holder
+        old.control.close()
+        for _ in range(self.size):
+            self._with_retries(self._add_worker, "starting a query worker")
+        log.warning("query worker holder %d restarted with %d workers", holder.process.pid, len(self._all))
 
     def execute(self, job: QueryJob) -> Reply:
         try:
             worker = self._idle.get(timeout=self.timeout)
+            while not worker.alive():  # died while idle: the supervisor replaces it
+                self._replace(worker, logging.WARNING, "had died")
+                worker = self._idle.get(timeout=self.timeout)
+            worker.busy = True
         except queue.Empty:
             raise Busy(f"all {self.size} query workers are busy: none came free within the time limit of {self.timeout:g} s",
                        headers={"Retry-After": str(max(1, math.ceil(self.timeout)))}) from None
@@ -278,6 +363,7 @@ class QueryPool:
             worker.kill()  # stop the work now; the replacer starts a fresh worker
             self._replace(worker, logging.INFO, f"was stopped at the time limit of {self.timeout:g} s")
             raise Timeout(f"query stopped: it ran longer than the time limit of {self.timeout:g} s")
+        worker.busy = False
         self._idle.put(worker)
         if isinstance(answer, ServiceError):
             raise answer
@@ -289,6 +375,8 @@ class QueryPool:
         return f"the query worker stopped while running this query ({why}); it is being replaced, and the query was not answered"
 
     def close(self) -> None:
+        self._stopping.set()
+        self._supervisor.join(5)
         self._to_replace.put(None)
         self._replacer.join(30)
         with self._lock:

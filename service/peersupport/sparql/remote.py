@@ -88,6 +88,17 @@ class RemoteEndpoint:
         except httpx.HTTPError:
             raise UpstreamFailure("the SPARQL endpoint behind this service did not answer") from None
 
+    def health(self, seconds: float = 2.0) -> dict:
+        """Whether the endpoint answers a trivial query within ``seconds``."""
+        try:
+            response = self._client.post(self.url, data={"query": "ASK {}"}, headers={"Accept": "application/sparql-results+json"},
+                                         timeout=seconds)
+        except httpx.HTTPError as error:
+            return {"ok": False, "endpoint": f"did not answer: {type(error).__name__}"}
+        if response.status_code != 200:
+            return {"ok": False, "endpoint": f"answered {response.status_code}"}
+        return {"ok": True, "endpoint": "answers"}
+
     def _relay(self, response: httpx.Response, job: QueryJob, deadline: float) -> Reply:
         media_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
         if response.status_code != 200:

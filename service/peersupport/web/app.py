@@ -10,6 +10,7 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.responses import JSONResponse
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 
@@ -105,9 +106,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api_docs_router(app.title))  # before pages: its /static/swagger sits inside /static
     app.include_router(pages_router())
 
-    @app.get("/healthz", summary="liveness and readiness")
+    @app.get("/healthz", summary="liveness and readiness: 503 when queries cannot be answered")
     def healthz():
-        return {"status": "ok" if "executor" in state else "starting", "version": __version__,
-                "store": "remote" if settings.sparql_endpoint else "embedded"}
+        executor = state.get("executor")
+        health = dict(executor.health()) if hasattr(executor, "health") else {"ok": executor is not None}
+        status = "ok" if health.pop("ok") else ("starting" if executor is None else "unavailable")
+        body = {"status": status, "version": __version__, "store": "remote" if settings.sparql_endpoint else "embedded", **health}
+        return JSONResponse(body, status_code=200 if status == "ok" else 503, headers={"Cache-Control": "no-store"})
 
     return app
