@@ -183,7 +183,12 @@ class Run:
             self.store.remove_graph(SETS)
 
     def query(self, text: str):
-        return self.store.query(text)
+        """Run a query the engine wrote; one that does not parse is a rewriting the engine cannot
+        make, so the caller falls back to pySHACL rather than failing."""
+        try:
+            return self.store.query(text)
+        except SyntaxError as error:
+            raise Unsupported(f"a rewritten SPARQL query does not parse ({error})") from None
 
     def node_set(self, nodes) -> str:
         """A SPARQL pattern binding ?this to each of ``nodes`` (ox terms)."""

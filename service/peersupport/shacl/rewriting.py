@@ -126,8 +126,12 @@ class Analysis:
 
     @staticmethod
     def _transparent(stack: list[str]) -> bool:
+        """Whether $this at this nesting sees the join at the top. Inside EXISTS it does (SPARQL
+        substitutes the solution's bindings into the pattern), but only where the EXISTS itself
+        is at the top or in a top-level OPTIONAL: within a UNION branch or a nested group, the
+        group is evaluated before the join, so $this is unbound there."""
         if "exists" in stack:
-            return True
+            stack = stack[:stack.index("exists")]
         return stack == ["top"] or stack == ["top", "optional"]
 
     @staticmethod
@@ -254,8 +258,11 @@ def ask_as_select(text: str, pairs_pattern: str) -> str:
                 break
     else:
         raise InvalidShapes("an ASK query whose WHERE group does not close")
-    prologue = re.sub(r"(?is)\bASK\b.*", "", text[:start])
-    return f"{prologue} SELECT ?this ?value WHERE {{ {pairs_pattern} FILTER NOT EXISTS {group} }}"
+    # The prologue ends at the ASK keyword itself, not at "ask" inside an IRI (<http://e/ask/>).
+    ask = next((offset for kind, token, offset, _ in _tokens(text[:start]) if kind == "word" and token.upper() == "ASK"), None)
+    if ask is None:
+        raise InvalidShapes("an ASK validator without ASK")
+    return f"{text[:ask]} SELECT ?this ?value WHERE {{ {pairs_pattern} FILTER NOT EXISTS {group} }}"
 
 
 def fill_message(template: str, bindings: dict[str, str]) -> str:
