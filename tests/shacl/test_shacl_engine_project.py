@@ -87,3 +87,23 @@ def test_each_validation_logs_its_engine_size_and_time(caplog):
     assert done.getMessage().startswith(f"validated {len(graph)} triples ({inferred} implied) with set-at-a-time in ")
     assert (done.shacl_engine, done.triples, done.implied, done.results) == ("set-at-a-time", len(graph), inferred, len(report.results))
     assert done.seconds >= 0
+
+
+def test_the_fallback_is_said_in_the_report_and_takes_small_graphs_only(monkeypatch):
+    """pySHACL took 7.4 s at 10^4 triples and about 3,000 s at 10^5: the fallback is bounded."""
+    from peersupport.errors import TooLarge
+    from peersupport.validation import validate as validation
+
+    def refuse(store, originals=None):
+        raise Unsupported("a test says so")
+
+    monkeypatch.setattr(validation, "validate_store", refuse)
+    small = parse((EXAMPLES / "invalid/one-way-help.ttl").read_bytes(), "turtle")
+    report = validation.validate_graph(small, classify=False)
+    assert (report.engine, report.engine_note) == ("pySHACL", "the set-at-a-time engine does not support this data: a test says so")
+    assert [r.key for r in report.results] == [r.key for r in _pyshacl(small)] and report.results
+    large = parse("".join(generate(150, seed=3)), "nt")
+    assert len(large) > validation.PYSHACL_MAX_TRIPLES
+    with pytest.raises(TooLarge, match=r"^this data cannot be checked by the fast validator \(a test says so\), and at \d+ "
+                                       r"triples it is more than the slower one takes \(5000\)$"):
+        validation.validate_graph(large, classify=False)
