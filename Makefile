@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test load docs context serve bench clean
+.PHONY: test load docs context template serve bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,9 @@ docs: $(STAMP)
 
 context: $(STAMP)
 	$(BIN)/peersupport context --output ontology/context.jsonld
+
+template: $(STAMP)
+	$(BIN)/peersupport template --output data/templates
 
 serve: $(STAMP)
 	$(BIN)/peersupport serve --host 127.0.0.1 --port 8000

@@ -1,30 +1,43 @@
 """Reading organisations' data safely into an in-memory graph.
 
-Turtle, N-Triples, RDF/XML, JSON-LD (contexts resolved locally, remote ones refused) and the CSV
-template. Every failure is an ``InputError`` whose message names the problem, with the line and
-column where the parser gives them, and never a file path or a stack trace.
+Turtle, N-Triples, RDF/XML, JSON-LD (contexts resolved locally, remote ones refused) and the
+spreadsheet template as CSV or ``.xlsx``. Every failure is an ``InputError`` whose message names the
+problem, with the line and column where the parser gives them (for a spreadsheet: every problem,
+each with its row and column), and never a file path or a stack trace. ``read_input`` also says
+how the input was read (``Parsed``: encoding, separator, the row of each role); ``detect_format``
+tells the format from the content when no name says it; ``require_roles`` refuses an input that
+describes no role.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import XSD, Graph, Literal
+from rdflib import RDF, XSD, Graph, Literal, URIRef
 
 from peersupport.errors import InputError
 from peersupport.shacl.terms import to_rdflib
+from peersupport.vocabulary.graph import ORG, PS
 
-FORMATS = ("turtle", "nt", "xml", "json-ld", "csv")
+FORMATS = ("turtle", "nt", "xml", "json-ld", "csv")  # the formats read as text
+BINARY_FORMATS = ("xlsx",)
+SPREADSHEETS = ("csv", "xlsx")
+# What a role is: the classes of the resources the validator checks and gives a verdict.
+ROLE_CLASSES = (ORG.Post, ORG.Role, ORG.Membership, PS.DescribedRole)
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_INPUT_BYTES = 10 * 1024 * 1024
 
 _SUFFIXES = {".ttl": "turtle", ".nt": "nt", ".rdf": "xml", ".xml": "xml", ".owl": "xml",
-             ".jsonld": "json-ld", ".json": "json-ld", ".csv": "csv"}
+             ".jsonld": "json-ld", ".json": "json-ld", ".csv": "csv", ".tsv": "csv", ".txt": None,
+             ".xlsx": "xlsx"}
 _MEDIA_TYPES = {"text/turtle": "turtle", "application/n-triples": "nt", "application/rdf+xml": "xml",
-                "application/ld+json": "json-ld", "text/csv": "csv"}
+                "application/ld+json": "json-ld", "text/csv": "csv",
+                "text/tab-separated-values": "csv", XLSX_TYPE: "xlsx"}
 _FORMAT_NAMES = {"ttl": "turtle", "turtle": "turtle", "nt": "nt", "ntriples": "nt", "n-triples": "nt",
                  "xml": "xml", "rdfxml": "xml", "rdf/xml": "xml", "jsonld": "json-ld", "json-ld": "json-ld",
-                 "csv": "csv"}
+                 "csv": "csv", "tsv": "csv", "xlsx": "xlsx", "excel": "xlsx"}
 
 
 def format_from_name(name: str | None) -> str | None:
@@ -91,15 +104,98 @@ def _parse_ntriples(text: str) -> Graph:
 _DOCTYPE = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
+@dataclass
+class Parsed:
+    """An input read into a graph, and how it was read."""
+
+    graph: Graph
+    format: str
+    encoding: str | None = None  # the text encoding read: "UTF-8", "UTF-8 with BOM", "UTF-16", "Windows-1252", "Latin-1"; None for xlsx
+    delimiter: str | None = None  # the CSV separator read: ",", ";" or "\t"
+    sheet: str | None = None  # the worksheet read, for xlsx
+    rows: dict[URIRef, int] = field(default_factory=dict)  # spreadsheets: each role's and organisation's first row
+    columns: dict[str, str] = field(default_factory=dict)  # spreadsheets: each template column read -> its letter
+
+    @property
+    def spreadsheet(self) -> bool:
+        return self.format in SPREADSHEETS
+
+
 def parse(data: bytes | str, fmt: str) -> Graph:
-    """Parse ``data`` in format ``fmt`` (one of FORMATS) into a fresh graph."""
-    text = _text(data.encode("utf-8") if isinstance(data, str) else data)
+    """Parse ``data`` in format ``fmt`` (one of FORMATS or BINARY_FORMATS) into a fresh graph."""
+    return read_input(data, fmt).graph
+
+
+def read_input(data: bytes | str, fmt: str) -> Parsed:
+    """Read ``data`` in format ``fmt`` (one of FORMATS or BINARY_FORMATS): the graph, and how it was read."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    if len(raw) > MAX_INPUT_BYTES:
+        raise InputError(f"input is {len(raw)} bytes; the limit is {MAX_INPUT_BYTES} bytes")
     try:
-        graph = _parse_text(text, fmt)
+        if fmt in SPREADSHEETS:
+            parsed = _read_spreadsheet(raw, fmt)
+        else:
+            parsed = Parsed(_parse_text(_text(raw), fmt), fmt, encoding="UTF-8")
     except RecursionError:
         raise InputError(TOO_DEEP) from None
-    _refuse_surrogates(graph)
-    return normalise_literals(graph)
+    _refuse_surrogates(parsed.graph)
+    normalise_literals(parsed.graph)
+    return parsed
+
+
+def _read_spreadsheet(data: bytes, fmt: str) -> Parsed:
+    from peersupport.validation.sheet import read_table
+    from peersupport.validation.tables import read_csv_table, read_xlsx_table
+
+    table = read_xlsx_table(data) if fmt == "xlsx" else read_csv_table(data)
+    reading = read_table(table)
+    return Parsed(reading.graph, fmt, table.encoding, table.delimiter, table.sheet, reading.rows, reading.columns)
+
+
+def detect_format(data: bytes | str) -> str | None:
+    """The format the content looks like, when no name or choice says it, or None."""
+    from peersupport.validation.spreadsheet import headers, key
+    from peersupport.validation.tables import XLSX_MAGIC, decode, sniff_delimiter
+
+    if isinstance(data, bytes) and data.startswith(XLSX_MAGIC):
+        return "xlsx"
+    try:
+        text = data if isinstance(data, str) else decode(data[:65536])[0]
+    except InputError:
+        return None
+    start = re.sub(r"^(\ufeff|\s|#[^\n]*\n)*", "", text[:4096])
+    if start.startswith(("{", "[")):
+        return "json-ld"
+    if start.startswith("<?xml") or re.match(r"<(rdf:RDF|[\w-]+:[\w-]+)[\s>]", start):
+        return "xml"
+    if re.match(r"(@prefix|@base|prefix\s|base\s)", start, re.IGNORECASE):
+        return "turtle"
+    if re.match(r"(<[^>\s]*>|_:\S+)\s+<[^>\s]*>", start):
+        return "nt"
+    first = start.splitlines()[0] if start else ""
+    names = [key(cell.strip().strip('"')) for cell in first.split(sniff_delimiter(first))]
+    if any(name in headers() for name in names):
+        return "csv"
+    if re.search(r"^\s*\S+:\S*\s+(a|\S+:\S*)\s", start, re.MULTILINE):
+        return "turtle"
+    return None
+
+
+def require_roles(parsed: Parsed | Graph) -> None:
+    """Refuse an input that describes no role: validating it would say "conforms" of nothing. An
+    organisation described without roles passes: the shapes say its roles are missing."""
+    graph = parsed.graph if isinstance(parsed, Parsed) else parsed
+    if any(True for cls in (*ROLE_CLASSES, ORG.Organization) for _ in graph.subjects(RDF.type, cls)):
+        return
+    if isinstance(parsed, Parsed) and parsed.spreadsheet:
+        error = InputError("no role was found: no row below the header has a role_id",
+                           hint="Fill in one row per role, each with its role_id (see the template), and send it again.")
+    else:
+        error = InputError("no role was found: nothing in the data is an org:Post, org:Role, org:Membership or "
+                           "ps:DescribedRole", hint="Describe each role as an org:Post (or org:Role) with its evidence "
+                                                    "(see the examples), and send it again.")
+    error.title = "No role found"
+    raise error
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -120,12 +216,9 @@ TOO_DEEP = ("the data is nested too deeply (blank nodes, collections or JSON obj
 
 
 def _parse_text(text: str, fmt: str) -> Graph:
-    from peersupport.validation.spreadsheet import read_csv
     from peersupport.validation.jsonld import RemoteContextError, parse_jsonld
 
-    if fmt == "csv":
-        graph = read_csv(text)
-    elif fmt == "json-ld":
+    if fmt == "json-ld":
         try:
             graph = parse_jsonld(text)
         except RemoteContextError as error:
@@ -149,7 +242,7 @@ def _parse_text(text: str, fmt: str) -> Graph:
     elif fmt == "turtle":
         graph = _parse_rdf(text, fmt)
     else:
-        raise InputError(f"unknown format {fmt!r}; use one of: {', '.join(FORMATS)}")
+        raise InputError(f"unknown format {fmt!r}; use one of: {', '.join(FORMATS + BINARY_FORMATS)}")
     return graph
 
 

@@ -1,28 +1,29 @@
-"""The CSV template: one row per role, so an organisation with a spreadsheet can validate its
-roles without knowing RDF. ``COLUMNS`` documents every column; ``read_csv`` turns the rows into
-the same triples a Turtle description would give.
+"""The roles spreadsheet template: one row per role, so an organisation with a spreadsheet can
+validate its roles without knowing RDF. ``COLUMNS`` describes every column once; the Table
+Schema, the ``.xlsx`` template and ``data/templates/README.md`` are made from it
+(``peersupport.validation.template``), and ``peersupport.validation.sheet`` reads the rows.
 
-Controlled columns take a value's name (``ReferredFreeToDecline``) or its English label
-(``referred, free to decline``), case-insensitively; list columns separate values with ``;``;
-yes/no columns take yes, no, true or false. An empty cell states nothing.
+Column names are matched whatever their case and accents, in English (``can_decline``) or French
+(``peut_refuser``, from ``FRENCH_HEADERS``, or the property's French label, ``peut être refusé``). Controlled columns take a value's name
+(``ReferredFreeToDecline``), its English or its French label, whatever the case and accents; list
+columns separate values with ``;``; yes/no columns take yes, no, true, false, oui, non, vrai or
+faux. An empty cell states nothing.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, URIRef
 from rdflib.namespace import SKOS
 
 from peersupport.vocabulary.graph import ORG, PS, load_ontology
 
-BASE = Namespace("https://example.org/")
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-_YES, _NO = {"yes", "y", "true"}, {"no", "n", "false"}
+YES = ("yes", "y", "true", "oui", "o", "vrai")
+NO = ("no", "n", "false", "non", "faux")
 
 
 @dataclass(frozen=True)
@@ -70,149 +71,114 @@ COLUMNS = (
     Column("communities_served", "communities of shared identity or experience served", "many", PS.communityServed, PS.CommunityScheme),
 )
 COLUMN_NAMES = tuple(column.name for column in COLUMNS)
-_BY_NAME = {column.name: column for column in COLUMNS}
+BY_NAME = {column.name: column for column in COLUMNS}
+
+# The French header of each column: accepted in place of the English one, and shown in the .xlsx template.
+FRENCH_HEADERS = {
+    "organisation_id": "identifiant_organisation", "organisation_name": "nom_organisation",
+    "organisation_kind": "type_organisation", "peer_board_share": "part_pairs_conseil", "part_of": "fait_partie_de",
+    "funding_sources": "sources_financement", "role_id": "identifiant_role", "role_title": "intitule_role",
+    "role_kind": "type_role", "declared_practice": "pratique_declaree", "remuneration": "remuneration",
+    "role_holder_receives_support": "titulaire_recoit_soutien", "shared_decision_making": "decision_partagee",
+    "mutual_agreement": "accord_mutuel", "collaborative_learning": "apprentissage_collaboratif",
+    "rotates_among_members": "tournant_entre_membres", "relationship_focused": "centre_sur_la_relation",
+    "participation_mode": "mode_participation", "can_decline": "peut_refuser", "consent_asked": "consentement_demande",
+    "imposed_by": "impose_par", "imposed_at": "impose_a_l_etape", "lived_experience_required": "experience_vecue_requise",
+    "non_clinical": "non_clinique", "guides_others_learning": "guide_apprentissage_autrui",
+    "decision_authority": "pouvoir_decision", "pay_band": "echelon_remuneration", "duties": "obligations",
+    "peer_supervision": "supervision_par_les_pairs", "settings": "cadres", "formats": "formats",
+    "communities_served": "communautes_servies",
+}
 
 _ORGANISATION_KINDS = {
     "user-led": PS.UserLedOrganisation, "voluntary-sector": PS.VoluntarySectorOrganisation,
     "statutory": PS.StatutoryService, "self-organised": PS.SelfOrganisedGroup,
     "community-led": PS.CommunityLedOrganisation,
 }
-_AUTHORITY_SHORT = {"none": PS.NoDecisionAuthority, "limited": PS.LimitedDecisionAuthority, "full": PS.FullDecisionAuthority}
+_SHORT_FORMS = {
+    PS.OrganisationKinds: _ORGANISATION_KINDS,
+    PS.DecisionAuthorityScheme: {"none": PS.NoDecisionAuthority, "limited": PS.LimitedDecisionAuthority,
+                                 "full": PS.FullDecisionAuthority},
+}
 
 
-def _key(text: str) -> str:
-    return re.sub(r"[\s_]+", " ", text.strip().casefold())
+def key(text: str) -> str:
+    """A spelling as it is compared: no accents, any case, spaces, underscores and hyphens alike."""
+    text = unicodedata.normalize("NFKD", text.strip().casefold())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return re.sub(r"[\s_\-'’]+", " ", text).strip()
+
+
+def _value_key(text: str) -> str:
+    """Values keep their hyphens (``one-to-one``) but not their accents or case."""
+    text = unicodedata.normalize("NFKD", text.strip().casefold())
+    return re.sub(r"[\s_]+", " ", "".join(c for c in text if not unicodedata.combining(c)))
+
+
+@lru_cache(maxsize=1)
+def headers() -> dict[str, str]:
+    """Accepted header spellings (compared by ``key``) -> the template's column name."""
+    ontology = load_ontology()
+    table = {}
+    for column in COLUMNS:  # the predicate's French label too ("mode de participation")
+        if column.predicate is not None and column.predicate.startswith(str(PS)):
+            table.update({key(str(l)): column.name for l in ontology.objects(column.predicate, RDFS.label) if l.language == "fr"})
+    table.update({key(french): name for name, french in FRENCH_HEADERS.items()})
+    table.update({key(name): name for name in COLUMN_NAMES})
+    return table
+
+
+@dataclass(frozen=True)
+class Value:
+    """An allowed value of a controlled column: the vocabulary term, its name and labels."""
+
+    iri: URIRef
+    name: str
+    en: str
+    fr: str
+    short: tuple[str, ...] = ()
+
+    def spellings(self) -> tuple[str, ...]:
+        return (self.name, self.en, self.fr, *self.short)
+
+
+def _name(iri: URIRef) -> str:
+    return str(iri)[len(str(PS)):]
+
+
+@lru_cache(maxsize=1)
+def scheme_values() -> dict[URIRef, tuple[Value, ...]]:
+    """For each value scheme (or class list) of a column: its allowed values, sorted by name."""
+    ontology = load_ontology()
+    table: dict[URIRef, tuple[Value, ...]] = {}
+    for column in COLUMNS:
+        if column.values is None or column.values in table:
+            continue
+        if column.values == PS.OrganisationKinds:
+            members, label = set(_ORGANISATION_KINDS.values()), RDFS.label
+        else:
+            members, label = set(ontology.subjects(SKOS.inScheme, column.values)), SKOS.prefLabel
+        short = {}
+        for spelling, iri in _SHORT_FORMS.get(column.values, {}).items():
+            short.setdefault(iri, []).append(spelling)
+        values = []
+        for iri in members:
+            labels = {l.language: str(l) for l in ontology.objects(iri, label)}
+            values.append(Value(iri, _name(iri), labels.get("en", _name(iri)), labels.get("fr", labels.get("en", _name(iri))),
+                                tuple(short.get(iri, ()))))
+        table[column.values] = tuple(sorted(values, key=lambda v: v.name))
+    return table
 
 
 @lru_cache(maxsize=1)
 def allowed_values() -> dict[URIRef, dict[str, URIRef]]:
-    """For each value scheme: accepted spellings (name, English label) -> value IRI."""
-    ontology = load_ontology()
-    table: dict[URIRef, dict[str, URIRef]] = {}
-    for column in COLUMNS:
-        if column.values is None or column.values == PS.OrganisationKinds:
-            continue
-        spellings = {}
-        for concept in ontology.subjects(SKOS.inScheme, column.values):
-            spellings[_key(str(concept)[len(str(PS)):])] = concept
-            for label in ontology.objects(concept, SKOS.prefLabel):
-                if label.language == "en":
-                    spellings[_key(str(label))] = concept
-        table[column.values] = spellings
-    table[PS.DecisionAuthorityScheme].update(_AUTHORITY_SHORT)
-    kinds = dict(_ORGANISATION_KINDS)
-    for cls in _ORGANISATION_KINDS.values():
-        kinds[_key(str(cls)[len(str(PS)):])] = cls
-        kinds.update({_key(str(l)): cls for l in ontology.objects(cls, RDFS.label) if l.language == "en"})
-    table[PS.OrganisationKinds] = kinds
-    return table
+    """For each value scheme: accepted spellings (compared without case or accents) -> value IRI."""
+    return {scheme: {_value_key(s): v.iri for v in values for s in v.spellings()}
+            for scheme, values in scheme_values().items()}
 
 
-def _error(line: int, column: str, message: str):
-    from peersupport.errors import InputError
-
-    return InputError(f"column {column}: {message}", line=line)
-
-
-def _value(column: Column, cell: str, line: int) -> URIRef:
-    spellings = allowed_values()[column.values]
-    found = spellings.get(_key(cell))
-    if found is None:
-        names = sorted({str(v)[len(str(PS)):] for v in spellings.values()})
-        raise _error(line, column.name, f"unknown value {cell!r}; allowed: {', '.join(names)}")
-    return found
-
-
-def _add_cell(graph: Graph, subject: URIRef, column: Column, cell: str, line: int) -> None:
-    if column.kind == "text":
-        graph.add((subject, column.predicate, Literal(cell)))
-    elif column.kind == "yes/no":
-        answer = cell.casefold()
-        if answer not in _YES | _NO:
-            raise _error(line, column.name, f"{cell!r} is not yes or no")
-        graph.add((subject, column.predicate, Literal(answer in _YES)))
-    elif column.kind == "share":
-        graph.add((subject, column.predicate, _share(cell, line, column.name)))
-    elif column.kind == "parent":
-        graph.add((subject, column.predicate, _iri("organisations", cell, line, column.name)))
-    else:
-        cells = [c.strip() for c in cell.split(";") if c.strip()] if column.kind == "many" else [cell]
-        for item in cells:
-            graph.add((subject, column.predicate, _value(column, item, line)))
-
-
-def _share(cell: str, line: int, column: str) -> Literal:
-    """A share from 0 to 1, written as a decimal (0.6) or a percentage (60%)."""
-    from decimal import Decimal, InvalidOperation
-
-    text = cell.replace(",", ".").strip()
-    try:
-        value = Decimal(text[:-1].strip()) / 100 if text.endswith("%") else Decimal(text)
-    except InvalidOperation:
-        raise _error(line, column, f"{cell!r} is not a share (write 0.6 or 60%)") from None
-    if not 0 <= value <= 1:
-        raise _error(line, column, f"{cell!r} is not between 0 and 1 (0% and 100%)")
-    return Literal(value.normalize() if value != 0 else Decimal(0), datatype=XSD.decimal)
-
-
-def _iri(kind: str, identifier: str, line: int, column: str) -> URIRef:
-    if not _ID.match(identifier):
-        raise _error(line, column, f"{identifier!r} is not a valid identifier (letters, digits, - _ . only)")
-    return BASE[f"{kind}/{identifier}"]
-
-
-def read_csv(text: str) -> Graph:
-    """The triples the rows describe: each role an org:Post in its organisation. A row with an
-    organisation_id and no role_id describes an organisation alone (one with no roles, or one
-    that others are part_of)."""
-    reader = csv.reader(io.StringIO(text))
-    try:
-        return _read_rows(reader)
-    except csv.Error as error:
-        raise _error(reader.line_num or 1, "(row)", f"not valid CSV: {error}") from None
-
-
-def _read_rows(reader) -> Graph:
-    header = next(reader, None)
-    if not header or not any(h.strip() for h in header):
-        raise _error(1, "(header)", "the first row must name the columns; see the template")
-    header = [h.strip() for h in header]
-    unknown = [h for h in header if h not in _BY_NAME]
-    if unknown:
-        raise _error(1, unknown[0], f"unknown column; the template's columns are: {', '.join(COLUMN_NAMES)}")
-    if "role_id" not in header and "organisation_id" not in header:
-        raise _error(1, "role_id", "the role_id column is required")
-
-    graph = Graph()
-    for row in reader:
-        line = reader.line_num
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) > len(header):
-            raise _error(line, "(row)", f"{len(row)} cells but the header has {len(header)} columns")
-        cells = {name: cell.strip() for name, cell in zip(header, row)}
-        if not cells.get("role_id") and not cells.get("organisation_id"):
-            raise _error(line, "role_id", "every row needs a role_id (or, for an organisation alone, an organisation_id)")
-        organisation = None
-        if cells.get("organisation_id"):
-            organisation = _iri("organisations", cells["organisation_id"], line, "organisation_id")
-            graph.add((organisation, RDF.type, ORG.Organization))
-        role = None
-        if cells.get("role_id"):
-            role = _iri("roles", cells["role_id"], line, "role_id")
-            graph.add((role, RDF.type, ORG.Post))
-            if organisation is not None:
-                graph.add((role, ORG.postIn, organisation))
-        for name, cell in cells.items():
-            column = _BY_NAME[name]
-            if not cell or column.kind == "id":
-                continue
-            subject = organisation if column.subject == "organisation" else role
-            if subject is None:
-                needed = "organisation_id" if column.subject == "organisation" else "role_id"
-                raise _error(line, name, f"this column needs a {needed} in the same row")
-            _add_cell(graph, subject, column, cell, line)
-    return graph
+def value_key(text: str) -> str:
+    return _value_key(text)
 
 
 def columns_markdown() -> str:
@@ -220,24 +186,31 @@ def columns_markdown() -> str:
     lines = [
         "# The roles spreadsheet template",
         "",
-        "`roles.csv` has one row per role (a row with only organisation columns describes an organisation",
+        "`roles.xlsx` (with a drop-down list in every controlled column and a sheet explaining each column)",
+        "and `roles.csv` have one row per role (a row with only organisation columns describes an organisation",
         "with no roles, or one that another is `part_of`). Check it with",
-        "`peersupport validate roles.csv`. Leave a cell empty when you do not know: the report then says",
-        "what is missing and why it matters.",
+        "`peersupport validate roles.xlsx` (or `roles.csv`). Leave a cell empty when you do not know: the report",
+        "then says what is missing and why it matters. `roles.schema.json` describes the same columns as a",
+        "Frictionless Table Schema; `peersupport template` (`make template`) writes the three files again",
+        "from the vocabulary.",
         "",
-        "Controlled columns take a value's name or its English label, in any case; list columns take",
-        "several values separated by `;`; yes/no columns take yes, no, true or false.",
+        "CSV may be separated by commas, semicolons or tabs, in UTF-8 (with or without BOM), UTF-16 or",
+        "Windows-1252/Latin-1: the separator and the encoding are detected. Column names are matched",
+        "whatever their case and accents, in English or in French (the second name below). Every",
+        "problem is reported at once, with its row and column as a spreadsheet program shows them.",
         "",
-        "| column | describes | what to write | allowed values |",
-        "|---|---|---|---|",
+        "Controlled columns take a value's name, its English or its French label, in any case; list columns take",
+        "several values separated by `;`; yes/no columns take yes, no, true, false, oui, non, vrai or faux.",
+        "",
+        "| column | en français | describes | what to write | allowed values |",
+        "|---|---|---|---|---|",
     ]
-    table = allowed_values()
+    table = scheme_values()
     for column in COLUMNS:
         if column.values is not None:
-            names = sorted({str(v)[len(str(PS)):] for v in table[column.values].values()})
-            allowed = ", ".join(names)
+            allowed = ", ".join(v.name for v in table[column.values])
         else:
             allowed = {"id": "letters, digits, - _ .", "text": "any text", "yes/no": "yes, no",
                        "parent": "an organisation_id", "share": "0 to 1, or 0% to 100%"}[column.kind]
-        lines.append(f"| `{column.name}` | {column.subject} | {column.meaning} | {allowed} |")
+        lines.append(f"| `{column.name}` | `{FRENCH_HEADERS[column.name]}` | {column.subject} | {column.meaning} | {allowed} |")
     return "\n".join(lines) + "\n"

@@ -34,7 +34,7 @@ from peersupport.shacl.engine import ShapesGraph
 from peersupport.shacl.model import Unsupported
 from peersupport.shacl.terms import load_graph, path_sparql, to_rdflib
 from peersupport.shacl.rewriting import prefixes
-from peersupport.validation.inputs import parse
+from peersupport.validation.inputs import ROLE_CLASSES, read_input, require_roles
 from peersupport.validation.verdict import PSSH, Verdict, mark_of, read_role
 from peersupport.resources import data_dir
 from peersupport.vocabulary.entailment import Closure, entail
@@ -42,7 +42,6 @@ from peersupport.vocabulary.graph import ORG, PS, bind_prefixes, load_ontology
 
 log = logging.getLogger(__name__)
 SEVERITY_ORDER = {SH.Violation: 0, SH.Warning: 1, SH.Info: 2}
-ROLE_CLASSES = (ORG.Post, ORG.Role, ORG.Membership, PS.DescribedRole)
 # pySHACL checks each focus node in turn: about 7 s at 10^4 triples, 3,000 s at 10^5 (measured),
 # and validation cannot be interrupted, so the fallback takes small graphs only.
 PYSHACL_MAX_TRIPLES = 5_000
@@ -348,6 +347,8 @@ def _add_readings(report: Report, vocabulary: Graph) -> None:
 
 
 def validate(data: bytes | str, format: str = "turtle", classify: bool = True) -> Report:
-    """Parse ``data`` (turtle, nt, xml, json-ld or csv) and validate it. Raises
-    ``inputs.InputError`` for unreadable input."""
-    return validate_graph(parse(data, format), classify=classify)
+    """Parse ``data`` (turtle, nt, xml, json-ld, csv or xlsx) and validate it. Raises
+    ``inputs.InputError`` for unreadable input, or input in which no role is found."""
+    parsed = read_input(data, format)
+    require_roles(parsed)
+    return validate_graph(parsed.graph, classify=classify)
