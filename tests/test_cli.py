@@ -172,7 +172,9 @@ def test_validate_the_csv_template_prints_a_report_a_coordinator_can_act_on(requ
     result = run("validate", "data/templates/roles.csv", check=False)
     assert result.returncode == 0  # warnings are advice
     lines = result.stdout.splitlines()
-    assert lines[0] == "Organisation: Our Voices Peer Network"
+    assert lines[:2] == ["4 roles checked; 3 of them claim peer support.",
+                         "3 roles are peer support as the sources describe it; 1 is not."]  # the summary first
+    assert lines[3] == "Organisation: Our Voices Peer Network"
     ward_visitor = lines.index("  Peer support ward visitor <https://example.org/roles/ward-visitor>")
     assert lines[ward_visitor + 1:ward_visitor + 3] == [
         "    verdict: peer support (claims peer support)",
@@ -180,7 +182,8 @@ def test_validate_the_csv_template_prints_a_report_a_coordinator_can_act_on(requ
     assert "    reads as: PeerSupportRole" in lines
     assert "    reads as: PeerMentoringRole" in lines
     assert "    verdict: not peer support (does not claim peer support)" in lines  # the peer mentor: one-way
-    assert any(l.startswith("    warning [column peer_supervision]: No support for the worker") for l in lines)
+    warning = next(i for i, l in enumerate(lines) if l.startswith("    warning [column peer_supervision (AC), row 5]: No support"))
+    assert lines[warning + 1] == "      → Column peer_supervision (AC) of row 5 says no; once that changes, write yes there."
     assert lines[-1] == "conforms: no violations (0 violations, 1 warnings, 0 infos)"
 
 

@@ -1,6 +1,7 @@
 """The ``peersupport`` command line.
 
-Subcommands: ``context`` (regenerate the JSON-LD context), ``docs`` (HTML documentation),
+Subcommands: ``context`` (regenerate the JSON-LD context), ``template`` (regenerate the
+spreadsheet template: Table Schema, .xlsx, README), ``docs`` (HTML documentation),
 ``check`` (the vocabulary's and shapes' pitfalls, HermiT consistency; ``--datacube``: the survey
 cubes' W3C integrity constraints), ``classify`` (what described roles read as), ``validate``
 (SHACL report on role descriptions), ``query`` (a research question), ``generate`` (synthetic
@@ -23,6 +24,14 @@ from peersupport.vocabulary.graph import load_ontology, write_context
 def _cmd_context(args) -> int:
     write_context(load_ontology(), args.output)
     print(f"wrote {args.output}")
+    return 0
+
+
+def _cmd_template(args) -> int:
+    from peersupport.validation.template import write_templates
+
+    for path in write_templates(args.output):
+        print(f"wrote {path}")
     return 0
 
 
@@ -92,21 +101,32 @@ def _check_datacube(paths: list[Path]) -> int:
     return 1 if violations else 0
 
 
-def _read_inputs(paths: list[Path], format_name: str | None = None) -> Graph:
-    """All ``paths`` parsed safely into one graph; raises InputError naming the file."""
-    from peersupport.validation.inputs import InputError, format_from_name, parse
+def _read_inputs(paths: list[Path], format_name: str | None = None, readings: list | None = None) -> Graph:
+    """All ``paths`` parsed safely into one graph; raises InputError naming the file. The format
+    comes from ``format_name``, else the file's name, else its content; ``readings`` (a list)
+    receives how each file was read (``inputs.Parsed``)."""
+    from peersupport.validation.inputs import InputError, detect_format, format_from_name, read_input
 
     data = Graph()
     for path in paths:
         fmt = format_from_name(format_name) if format_name else format_from_name(path.name)
+        try:
+            raw = path.read_bytes()
+        except OSError as error:
+            raise InputError(f"{path.name}: {error.strerror if fmt else 'cannot tell the format; give --format'}") from None
+        fmt = fmt or detect_format(raw)
         if fmt is None:
             raise InputError(f"{path.name}: cannot tell the format; give --format")
         try:
-            data += parse(path.read_bytes(), fmt)
-        except OSError as error:
-            raise InputError(f"{path.name}: {error.strerror}") from None
+            parsed = read_input(raw, fmt)
         except InputError as error:
-            raise InputError(f"{path.name}: {error}") from None
+            located = InputError(f"{path.name}: {error}", hint=error.hint)
+            located.line, located.column, located.title = error.line, error.column, error.title
+            located.problems = getattr(error, "problems", [])
+            raise located from None
+        data += parsed.graph
+        if readings is not None:
+            readings.append(parsed)
     return data
 
 
@@ -188,18 +208,28 @@ def _reading_lines(reading, vocabulary: Graph) -> list[str]:
 
 
 def _cmd_validate(args) -> int:
-    from peersupport.validation.inputs import InputError
+    from peersupport.errors import TooLarge
+    from peersupport.validation.inputs import InputError, require_roles
     from peersupport.validation.report import render
     from peersupport.validation.validate import validate_graph
 
+    readings = []
     try:
-        data = _read_inputs(args.files, args.format)
+        data = _read_inputs(args.files, args.format, readings)
+        require_roles(readings[0] if len(readings) == 1 else data)
     except InputError as error:
         print(f"error: {error}", file=sys.stderr)
+        if error.hint != InputError.hint:  # a hint that says more than "correct the data at the place named"
+            print(error.hint, file=sys.stderr)
         return 2
-    report = validate_graph(data, classify=not args.no_classify)
+    try:
+        report = validate_graph(data, classify=not args.no_classify)
+    except TooLarge as error:  # data the fast engine cannot check, too large for the fallback
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     colour = args.output == "text" and sys.stdout.isatty()
-    sys.stdout.write(render(report, args.output, args.lang, colour))
+    origin = readings[0] if len(readings) == 1 else None  # a spreadsheet's rows and columns, for the advice
+    sys.stdout.write(render(report, args.output, args.lang, colour, origin))
     return 0 if report.conforms else 1
 
 
@@ -362,6 +392,11 @@ def build_parser() -> argparse.ArgumentParser:
     context.add_argument("--output", type=Path, default=Path("ontology/context.jsonld"))
     context.set_defaults(run=_cmd_context)
 
+    template = sub.add_parser("template", help="regenerate the spreadsheet template (roles.schema.json, roles.xlsx, "
+                                               "README.md) from the vocabulary")
+    template.add_argument("--output", type=Path, default=Path("data/templates"), help="the folder holding roles.csv")
+    template.set_defaults(run=_cmd_template)
+
     docs = sub.add_parser("docs", help="write the HTML documentation of the vocabulary (pyLODE)")
     docs.add_argument("--output", type=Path, default=Path("build/docs"), help="folder to write index.html into")
     docs.set_defaults(run=_cmd_docs)
@@ -381,8 +416,9 @@ def build_parser() -> argparse.ArgumentParser:
     validate = sub.add_parser(
         "validate", help="check role descriptions against the shapes (exit 0 conforms, 1 violations, 2 unreadable input)")
     validate.add_argument("files", nargs="+", type=Path, metavar="FILE")
-    validate.add_argument("--format", help="turtle, nt, xml, json-ld or csv (default: from the file name)")
-    validate.add_argument("--output", choices=("text", "json", "turtle", "html"), default="text")
+    validate.add_argument("--format", help="turtle, nt, xml, json-ld, csv or xlsx (default: from the file name, else the content)")
+    validate.add_argument("--output", choices=("text", "json", "turtle", "html", "csv"), default="text",
+                          help="csv: one row per problem (role, row, column, mark, status, severity, message, fix)")
     validate.add_argument("--lang", choices=("en", "fr"), default="en")
     validate.add_argument("--no-classify", action="store_true", help="skip the OWL reading of each role")
     validate.set_defaults(run=_cmd_validate)

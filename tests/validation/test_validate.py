@@ -46,14 +46,15 @@ def test_every_rdf_format_gives_the_turtle_results(fmt):
      "remote JSON-LD @context 'https://example.org/ctx.jsonld' refused: nothing is fetched; "
      "use https://w3id.org/peer-support/context.jsonld or put the context inline"),
     ("turtle", b"\xff\xfe<a>", "line 1: input is not UTF-8 text"),
-    ("csv", b"role_id,colour\nx,red\n", "line 1: column colour: unknown column; the template's columns are: "),
-    ("csv", b"role_id,can_decline\nx,maybe\n", "line 2: column can_decline: 'maybe' is not yes or no"),
+    ("csv", b"role_id,colour\nx,red\n", "row 1, column B `colour`: unknown column; the template's columns are: "),
+    ("csv", b"role_id,can_decline\nx,maybe\n", "row 2, column B `can_decline`: 'maybe' is not yes or no"),
     ("csv", b"role_id,participation_mode\nx,whenever\n",
-     "line 2: column participation_mode: unknown value 'whenever'; allowed: Assigned, FreelyChosen, Mandated, ReferredFreeToDecline"),
-    ("csv", b"role_id,role_title\nx,a,b\n", "line 2: column (row): 3 cells but the header has 2 columns"),
-    ("csv", b"role_id,role_title\nbad id!,a\n", "line 2: column role_id: 'bad id!' is not a valid identifier (letters, digits, - _ . only)"),
-    ("csv", b"role_id,organisation_name\nx,Our group\n", "line 2: column organisation_name: this column needs a organisation_id in the same row"),
-    ("yaml", b"a: b", "unknown format 'yaml'; use one of: turtle, nt, xml, json-ld, csv"),
+     "row 2, column B `participation_mode`: unknown value 'whenever'; allowed: assigned, freely chosen, mandated, "
+     '"referred, free to decline"'),
+    ("csv", b"role_id,role_title\nx,a,b\n", "row 2: 3 cells but the header has 2 columns"),
+    ("csv", b"role_id,role_title\nbad id!,a\n", "row 2, column A `role_id`: 'bad id!' is not a valid identifier (letters, digits, - _ . only)"),
+    ("csv", b"role_id,organisation_name\nx,Our group\n", "row 2, column B `organisation_name`: this column needs an organisation_id in the same row"),
+    ("yaml", b"a: b", "unknown format 'yaml'; use one of: turtle, nt, xml, json-ld, csv, xlsx"),
 ])
 def test_bad_input_gets_a_message_naming_the_problem(fmt, data, message):
     with pytest.raises(InputError) as caught:
@@ -152,7 +153,8 @@ def test_turtle_report_is_a_shacl_validation_report():
 
 def test_text_report_groups_by_organisation_then_role():
     text = to_text(validate(CASE.read_bytes(), "turtle", classify=False), lang="en")
-    lines = text.splitlines()
+    summary, lines = text.splitlines()[:3], text.splitlines()[3:]
+    assert summary == ["1 role checked; 1 of them claims peer support.", "No role is peer support as the sources describe it; 1 is not.", ""]
     assert lines[0] == "Organisation: Riverside Mental Health Trust"
     assert lines[1] == "  Peer Support Worker (band 3) <https://example.org/roles/band3>"
     assert lines[2] == "    verdict: not peer support (claims peer support)"

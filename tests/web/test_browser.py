@@ -90,12 +90,14 @@ def test_upload_an_invalid_role_and_see_the_violation(browser, base):
     browser.find_element(By.ID, "validate-button").click()
     WebDriverWait(browser, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, "li.violation"))
     (violation,) = browser.find_elements(By.CSS_SELECTOR, "li.violation")
-    assert violation.text.startswith("violation Not reciprocal: this role claims peer support")
+    assert violation.text.startswith("violation\nproperty ps:roleHolderReceivesSupport\nNot reciprocal: this role claims peer support")
+    assert violation.text.endswith("What to do: The data states ps:roleHolderReceivesSupport false. "
+                                   "If that is wrong, write ps:roleHolderReceivesSupport true ; instead.")
     marks = [row.text for row in browser.find_elements(By.CSS_SELECTOR, "table.marks tbody tr")]
     assert marks == ["reciprocal contradicted", "voluntary shown", "lived experience shown", "non-clinical shown"]
     assert browser.find_element(By.CSS_SELECTOR, "p.verdict").text == "does not conform (1 violations, 0 warnings, 0 infos)"
     assert browser.find_element(By.CSS_SELECTOR, 'nav.top a[aria-current="page"]').text == "Validate"
-    assert browser.find_element(By.LINK_TEXT, "Check another file").get_attribute("href").endswith("/validate?lang=en")
+    assert browser.find_element(By.LINK_TEXT, "Check another file").get_attribute("href").endswith("/validate?lang=en&format=turtle&classify=on")
     screenshot(browser, "report")
 
 

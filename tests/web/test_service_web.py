@@ -161,7 +161,7 @@ def test_the_report_page_keeps_the_layout_and_offers_the_report_as_files(base, c
                        headers={"Accept": "text/html"}).text
     assert '<html lang="fr">' in page and '<nav class="top"' in page and "<footer>" in page
     assert '<p class="verdict">non conforme (1 violations, 0 avertissements, 0 informations)</p>' in page
-    assert '<a class="button" href="/validate?lang=fr">Vérifier un autre fichier</a>' in page
+    assert '<a class="button" href="/validate?lang=fr&amp;format=turtle&amp;classify=off">Vérifier un autre fichier</a>' in page
     fields = _downloads_form(page)
     assert (fields["text"], fields["format"], fields["lang"]) == (body, "turtle", "fr") and "classify" not in fields
     as_json = client.post(base + "/validate", data={**fields, "report": "json"})

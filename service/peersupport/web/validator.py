@@ -6,6 +6,7 @@ Nothing sent is stored: the report page holds the data itself to ask for a downl
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 import anyio
 from fastapi import APIRouter, Request
@@ -13,13 +14,14 @@ from fastapi.responses import HTMLResponse, Response
 
 from peersupport.errors import BadRequest, NotAcceptable, UnsupportedFormat
 from peersupport.sparql.negotiation import negotiate
-from peersupport.validation.inputs import format_from_name, parse
+from peersupport.validation.inputs import XLSX_TYPE, Parsed, detect_format, format_from_name, read_input, require_roles
 from peersupport.web.templating import LANGUAGES, render
 
 REPORT_TYPES = ["text/html", "application/json", "text/turtle"]
-DOWNLOADS = {"json": ("application/json", "report.json"), "turtle": ("text/turtle", "report.ttl")}
+DOWNLOADS = {"json": ("application/json", "report.json"), "turtle": ("text/turtle", "report.ttl"),
+             "html": ("text/html; charset=utf-8", "report.html"), "csv": ("text/csv; charset=utf-8", "problems.csv")}
 FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
-BODY_TYPES = "text/turtle, application/n-triples, application/rdf+xml, application/ld+json or text/csv"
+BODY_TYPES = f"text/turtle, application/n-triples, application/rdf+xml, application/ld+json, text/csv or {XLSX_TYPE} (.xlsx)"
 RESEND_BYTES = 512 * 1024  # data up to this size rides in the report page, to ask for the report as a file
 _OPENAPI = {
     "parameters": [{"name": "lang", "in": "query", "required": False, "schema": {"type": "string", "enum": list(LANGUAGES)}},
@@ -27,11 +29,11 @@ _OPENAPI = {
     "requestBody": {"required": True, "content": {
         "multipart/form-data": {"schema": {"type": "object", "properties": {
             "file": {"type": "string", "format": "binary"}, "text": {"type": "string"},
-            "format": {"type": "string", "enum": ["turtle", "nt", "xml", "json-ld", "csv"]},
+            "format": {"type": "string", "enum": ["turtle", "nt", "xml", "json-ld", "csv", "xlsx"]},
             "lang": {"type": "string", "enum": list(LANGUAGES)},
             "report": {"type": "string", "enum": list(DOWNLOADS), "description": "the report as a file to download"}}}},
         **{media: {"schema": {"type": "string"}} for media in
-           ("text/turtle", "application/n-triples", "application/rdf+xml", "application/ld+json", "text/csv")}}},
+           ("text/turtle", "application/n-triples", "application/rdf+xml", "application/ld+json", "text/csv", XLSX_TYPE)}}},
 }
 
 
@@ -42,6 +44,7 @@ class Submission:
     lang: str
     classify: bool
     download: str | None = None  # "json" or "turtle": the report as a file, whatever Accept says
+    parsed: Parsed | None = None  # once read: the graph, and how it was read (encoding, separator, rows)
 
 
 def _yes(value) -> bool:
@@ -69,37 +72,55 @@ async def _submission(request: Request) -> Submission:
         raise BadRequest("no file was chosen and nothing was pasted",
                          "Choose a file, or paste your role descriptions in the box, then press Validate.",
                          title="Nothing to validate")
-    fmt = format_from_name(str(form.get("format") or "")) or format_from_name(name)
+    fmt = format_from_name(str(form.get("format") or "")) or format_from_name(name) or detect_format(data)
     if fmt is None:
-        raise BadRequest("cannot tell the format: choose one (Turtle, N-Triples, RDF/XML, JSON-LD or CSV)",
-                         "Choose the format in the list, or give the file a name ending .ttl, .csv, .jsonld, .rdf or .nt.",
+        raise BadRequest("cannot tell the format: choose one (Turtle, N-Triples, RDF/XML, JSON-LD, CSV or .xlsx)",
+                         "Choose the format in the list, or give the file a name ending .ttl, .csv, .xlsx, .jsonld, .rdf or .nt.",
                          title="Which format is this?")
     download = str(form.get("report") or "") or None
     if download is not None and download not in DOWNLOADS:
-        raise BadRequest(f"no report as {download!r}; ask for one of: {', '.join(DOWNLOADS)}", "Send report=json or report=turtle.")
+        raise BadRequest(f"no report as {download!r}; ask for one of: {', '.join(DOWNLOADS)}",
+                         "Send report=json, report=turtle, report=html or report=csv.")
     return Submission(data, fmt, str(form.get("lang") or lang), classify or _yes(form.get("classify")), download)
+
+
+def again_link(lang: str, fmt: str | None = None, classify: bool = False) -> str:
+    """The validator page with the language and options chosen, for "check another file"."""
+    query = {"lang": lang, **({"format": fmt} if fmt else {}), **({"classify": "on"} if classify else {"classify": "off"})}
+    return "/validate?" + urlencode(query)
+
+
+def _resend(submission: Submission) -> dict | None:
+    """The data to send again for a download, as text (a binary .xlsx is not resent: too large a
+    form field, and a text area would change its bytes)."""
+    if len(submission.data) > RESEND_BYTES or submission.format == "xlsx":
+        return None
+    return {"text": submission.data.decode("utf-8", "replace"), "format": submission.format, "classify": submission.classify}
 
 
 def _report_page(request: Request, report, submission: Submission, headers: dict) -> Response:
     from peersupport.validation.report import view
 
-    resend = None
-    if len(submission.data) <= RESEND_BYTES:
-        resend = {"text": submission.data.decode("utf-8", "replace"), "format": submission.format,
-                  "classify": submission.classify}
-    return render(request, "report.html", headers=headers, lang=submission.lang, resend=resend,
-                  **view(report, submission.lang))
+    return render(request, "report.html", headers=headers, lang=submission.lang, resend=_resend(submission),
+                  again=again_link(submission.lang, submission.format, submission.classify),
+                  **view(report, submission.lang, submission.parsed))
 
 
 def _answer(request: Request, report, submission: Submission, media_type: str) -> Response:
-    from peersupport.validation.report import to_json, to_turtle
+    from peersupport.validation.report import to_csv, to_html, to_json, to_turtle
 
     headers = {"Vary": "Accept", "Cache-Control": "no-store"}
+    origin = submission.parsed
     if submission.download:
         media_type, filename = DOWNLOADS[submission.download]
         headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+        if submission.download == "html":
+            return Response(to_html(report, submission.lang, origin), media_type=media_type, headers=headers)
+        if submission.download == "csv":
+            # With a byte-order mark: Excel then reads the file as UTF-8.
+            return Response("\ufeff" + to_csv(report, submission.lang, origin), media_type=media_type, headers=headers)
     if media_type == "application/json":
-        return Response(to_json(report, submission.lang), media_type=media_type, headers=headers)
+        return Response(to_json(report, submission.lang, origin), media_type=media_type, headers=headers)
     if media_type == "text/turtle":
         return Response(to_turtle(report), media_type=media_type, headers=headers)
     return _report_page(request, report, submission, headers)
@@ -118,7 +139,8 @@ def validate_router(concurrent: int = 2) -> APIRouter:
 
     @router.get("/validate", response_class=HTMLResponse, summary="the validator page")
     def page(request: Request):
-        return render(request, "validate.html")
+        chosen = {"format": request.query_params.get("format", ""), "classify": request.query_params.get("classify") != "off"}
+        return render(request, "validate.html", chosen=chosen)
 
     @router.post("/validate", summary="validate role descriptions (Turtle, N-Triples, RDF/XML, JSON-LD or the CSV template)",
                  description="Send a file as multipart form data (fields file or text, format, lang, classify, report) or the "
@@ -143,8 +165,9 @@ def validate_router(concurrent: int = 2) -> APIRouter:
                 raise BadRequest("the client went away")
             # Parsing and checking run in a worker thread: a large upload must not stall the event
             # loop that answers everyone else. Unreadable data raises InputError, a BadRequest.
-            graph = await anyio.to_thread.run_sync(parse, submission.data, submission.format)
-            report = await anyio.to_thread.run_sync(validate_graph, graph, submission.classify)
+            submission.parsed = await anyio.to_thread.run_sync(read_input, submission.data, submission.format)
+            require_roles(submission.parsed)
+            report = await anyio.to_thread.run_sync(validate_graph, submission.parsed.graph, submission.classify)
         return _answer(request, report, submission, media_type)
 
     return router

@@ -14,6 +14,7 @@ from peersupport import NAMESPACE
 from peersupport.errors import NotAcceptable, NotFound
 from peersupport.resources import context_file, data_dir
 from peersupport.sparql.negotiation import negotiate
+from peersupport.validation.inputs import XLSX_TYPE
 from peersupport.vocabulary import docs
 from peersupport.web.templating import render
 
@@ -81,9 +82,11 @@ def vocabulary_router() -> APIRouter:
         "context.jsonld": lambda: (context_file().read_bytes(), "application/ld+json"),
         "mappings.sssom.tsv": lambda: ((data_dir("ontology") / "mappings.sssom.tsv").read_bytes(), "text/tab-separated-values"),
         "roles.csv": lambda: ((data_dir("data") / "templates" / "roles.csv").read_bytes(), "text/csv"),
+        "roles.xlsx": lambda: ((data_dir("data") / "templates" / "roles.xlsx").read_bytes(), XLSX_TYPE),
+        "roles.schema.json": lambda: ((data_dir("data") / "templates" / "roles.schema.json").read_bytes(), "application/json"),
     }
 
-    @router.get("/downloads/{name}", summary="download the ontology, shapes, JSON-LD context or mappings")
+    @router.get("/downloads/{name}", summary="download the ontology, shapes, JSON-LD context, mappings or the spreadsheet template (CSV, xlsx, Table Schema)")
     def download(name: str):
         if name not in downloads:
             raise NotFound(f"no download {name!r}; available: {', '.join(downloads)}",
