@@ -58,6 +58,9 @@ an info) and no peer supervision (paid and volunteer posts: ``PeerSupervisionSha
 gives for that shape (``UserLedBaseShape``, an info, counts the claiming roles whose organisation
 has no user-led or self-organised base), and ``Tally.marks`` how many claiming roles show each
 mark, leave it not recorded or contradict it, exactly as the validator's verdicts read them.
+
+What the generator draws from (the marks, what kinds imply, role templates, organisation kinds,
+names) is ``dataset.population``.
 """
 
 from __future__ import annotations
@@ -68,189 +71,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from peersupport import NAMESPACE
-
-BASE = "https://example.org/generated/"
-ORG = "http://www.w3.org/ns/org#"
-RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
-RDFS_LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
-TRUE = '"true"^^<http://www.w3.org/2001/XMLSchema#boolean>'
-FALSE = '"false"^^<http://www.w3.org/2001/XMLSchema#boolean>'
-SUFFIXES = (".nt", ".ttl")  # N-Triples is also Turtle
-
-
-def _ps(name: str) -> str:
-    return f"<{NAMESPACE}{name}>"
-
-
-@dataclass(frozen=True)
-class Mark:
-    """One of the four marks and the shapes that report it (``pssh:mark``, ``pssh:status``)."""
-
-    code: str  # as pssh:code in the shapes
-    contradicted: str  # the shape whose result says the evidence says no
-    not_recorded: tuple[str, ...]  # the shapes whose result says evidence is missing
-
-
-MARKS = (
-    Mark("reciprocal", "OneWayHelpShape", ("ReciprocityNotRecordedShape", "ReciprocityPartlyRecordedShape")),
-    Mark("voluntary", "ImposedShape", ("VoluntaryNotRecordedShape", "CanDeclineNotRecordedShape",
-                                       "ConsentNotRecordedShape")),
-    Mark("lived-experience", "NoLivedExperienceShape", ("LivedExperienceNotRecordedShape",)),
-    Mark("non-clinical", "ClinicalShape", ("NonClinicalNotRecordedShape",)),
-)
-STATUSES = ("shown", "not-recorded", "contradicted")
-SHARED_DECISIONS_NOT_RECORDED = "SharedDecisionsNotRecordedShape"  # a warning on a two-way role
-CONFLICT = "ContradictoryEvidenceShape"  # a stated value against an implied one
-CONCERNS = ("UnsharedDecisionsShape", "NoExplicitAgreementShape", "DecisionAuthorityShape", "EntryLevelPayShape",
-            "StaffDutiesShape", "PowerOverMembersShape", "PeerSupervisionShape")  # warnings and an info
-USER_LED_BASE = "UserLedBaseShape"  # an info, following from where the role is
-SHAPES = tuple(s for mark in MARKS for s in (mark.contradicted,) + mark.not_recorded) \
-    + (SHARED_DECISIONS_NOT_RECORDED, CONFLICT) + CONCERNS + (USER_LED_BASE,)
-
-# What the vocabulary's axioms imply (ontology/peer-support.ttl, "Implied evidence") for the role
-# kinds, practices and organisation kinds used here; the tests check these against the axioms.
-_LIVED = ("livedExperienceRequired", TRUE)
-_MENTORING = (_LIVED, ("guidesOthersLearning", TRUE), ("roleHolderReceivesSupport", FALSE))
-KIND_IMPLIES = {
-    "MutualGroupMember": (("roleHolderReceivesSupport", TRUE), _LIVED, ("remunerationBasis", _ps("MutualMember"))),
-    "PaidPeerWorker": (_LIVED, ("remunerationBasis", _ps("Paid"))),
-    "VolunteerPeerSupporter": (_LIVED, ("remunerationBasis", _ps("Volunteer"))),
-    "WardVisitor": (_LIVED,),
-    "RoleModel": (_LIVED,),
-    "PeerMentor": _MENTORING,
-}
-PRACTICE_IMPLIES = {
-    "PeerMentoring": _MENTORING,
-    "PeersWhoProvideSupport": (_LIVED,),
-    "ClinicalTreatment": (("roleHolderReceivesSupport", FALSE), ("nonClinical", FALSE)),
-}
-ORGANISATION_IMPLIES = {  # of a post in (org:postIn) an organisation of the kind
-    "SelfOrganisedGroup": (("roleHolderReceivesSupport", TRUE), ("sharedDecisionMaking", TRUE), _LIVED,
-                           ("nonClinical", TRUE), ("participationMode", _ps("FreelyChosen")),
-                           ("canDecline", TRUE), ("consentAsked", TRUE)),
-}
-# The evidence that shows each mark, as the verdict reads it (ps:ReciprocalRole ...).
-_CORE = {"reciprocal": ("roleHolderReceivesSupport",), "voluntary": ("canDecline", "consentAsked"),
-         "lived-experience": ("livedExperienceRequired",), "non-clinical": ("nonClinical",)}
-
-
-@dataclass(frozen=True)
-class RoleTemplate:
-    title: str
-    practice: str  # a concept of ps:PracticeScheme
-    kind: str | None  # a concept of ps:RoleKindScheme (org:role)
-    basis: str  # a concept of ps:RemunerationScheme
-    claims: bool = True  # declares peer support (or narrower)
-    evidence: tuple[tuple[str, str], ...] = ()  # fixed evidence of a role that does not claim
-
-    @property
-    def in_groups(self) -> bool:
-        """Whether the role works in or runs groups (and may have power over other members)."""
-        return self.kind in ("Facilitator", "MutualGroupMember")
-
-
-_ONE_WAY = (("roleHolderReceivesSupport", FALSE), ("livedExperienceRequired", TRUE))
-PEER_WORKER = RoleTemplate("Peer Support Worker", "FormalPeerSupportWithClearDistinction", "PaidPeerWorker", "Paid")
-SENIOR_PEER_WORKER = RoleTemplate("Senior Peer Support Worker", "PeerSupport", "PaidPeerWorker", "Paid")
-USER_LED_PEER_WORKER = RoleTemplate("Peer worker", "PeerRunSupport", "PaidPeerWorker", "Paid")
-WARD_VISITOR = RoleTemplate("Peer ward visitor", "IntentionalPeerSupport", "WardVisitor", "Volunteer")
-VOLUNTEER = RoleTemplate("Volunteer peer supporter", "IntentionalPeerSupport", "VolunteerPeerSupporter", "Volunteer")
-BROKER = RoleTemplate("Peer support broker", "PeerSupport", "PeerSupportBroker", "Paid")
-FACILITATOR = RoleTemplate("Volunteer group facilitator", "MutualSupport", "Facilitator", "Volunteer")
-DROP_IN = RoleTemplate("Drop-in volunteer", "InformalPeerSupport", "VolunteerPeerSupporter", "Volunteer")
-FORMAL_MEMBER = RoleTemplate("Member, mutual support group", "FormalMutualPeerSupport", "MutualGroupMember", "MutualMember")
-GROUP_MEMBER = RoleTemplate("Group member", "MutualSupport", "MutualGroupMember", "MutualMember")
-MEMBER = RoleTemplate("Member", "NaturallyOccurringPeerSupport", "MutualGroupMember", "MutualMember")
-# Neighbouring practices: their titles must not mention peer support, or they would claim it, and
-# their evidence agrees with what their kind and practice imply. None is placed in a self-organised
-# group, whose posts are two-way by the vocabulary's axioms (a one-way post there would contradict).
-MENTOR = RoleTemplate("Peer mentor", "PeerMentoring", "PeerMentor", "Volunteer", False,
-                      _ONE_WAY + (("guidesOthersLearning", TRUE),))
-TRAINER = RoleTemplate("Recovery college trainer", "LivedExperienceCoaching", "Trainer", "Paid", False,
-                       _ONE_WAY + (("guidesOthersLearning", TRUE),))
-ROLE_MODEL = RoleTemplate("Lived experience role model", "RoleModelling", "RoleModel", "Paid", False, _ONE_WAY)
-STR_WORKER = RoleTemplate("Support, time and recovery worker", "PeersWhoProvideSupport", "PaidPeerWorker", "Paid",
-                          False, _ONE_WAY + (("participationMode", _ps("Assigned")),))
-CLINICIAN = RoleTemplate("Lived experience practitioner (clinical)", "ClinicalTreatment", None, "Paid", False,
-                         (("roleHolderReceivesSupport", FALSE), ("nonClinical", FALSE)))
-
-
-@dataclass(frozen=True)
-class OrganisationKind:
-    cls: str  # the ps: class
-    weight: int  # how common among top-level organisations
-    names: tuple[str, ...]
-    roles: tuple[tuple[RoleTemplate, int], ...]  # role mix, with weights
-    settings: tuple[str, ...]
-    formats: tuple[str, ...]
-    funding: tuple[str, ...]
-
-
-KINDS = (
-    OrganisationKind(
-        "VoluntarySectorOrganisation", 35,
-        ("Mental Health Charity", "Wellbeing Association", "Community Mind", "Recovery Foundation", "Befriending Scheme"),
-        ((VOLUNTEER, 25), (FACILITATOR, 20), (WARD_VISITOR, 10), (BROKER, 10), (PEER_WORKER, 10), (DROP_IN, 10),
-         (MENTOR, 10), (ROLE_MODEL, 5)),
-        ("CommunitySetting", "DayCentre", "Online", "Prison", "InpatientWard", "SupportedHousing", "CrisisHouse"),
-        ("OneToOne", "GroupFormat", "Virtual"),
-        ("CharitableGrant", "StatutoryFunding")),
-    OrganisationKind(
-        "UserLedOrganisation", 25,
-        ("Survivors Network", "Voices Collective", "Peer Network", "Service User Forum", "Hearing Voices Network"),
-        ((USER_LED_PEER_WORKER, 25), (FACILITATOR, 25), (FORMAL_MEMBER, 20), (DROP_IN, 10), (MENTOR, 10),
-         (TRAINER, 10)),
-        ("CommunitySetting", "DayCentre", "Online", "InpatientWard", "CrisisHouse", "Prison", "SpecialHospital"),
-        ("OneToOne", "GroupFormat", "Virtual"),
-        ("CharitableGrant", "StatutoryFunding", "SelfFunded")),
-    OrganisationKind(
-        "SelfOrganisedGroup", 22,
-        ("Peer Support Circle", "Hearing Voices Group", "Women's Peer Group", "Mutual Support Group", "Online Peer Group"),
-        ((GROUP_MEMBER, 50), (MEMBER, 20), (FACILITATOR, 30)),
-        ("CommunitySetting", "Online"),
-        ("GroupFormat", "Virtual"),
-        ("SelfFunded", "CharitableGrant")),
-    OrganisationKind(
-        "StatutoryService", 18,
-        ("Mental Health Trust", "Community Mental Health Team", "Inpatient Service", "Recovery College"),
-        ((PEER_WORKER, 35), (SENIOR_PEER_WORKER, 10), (WARD_VISITOR, 10), (BROKER, 5), (STR_WORKER, 15),
-         (TRAINER, 10), (CLINICIAN, 10), (MENTOR, 5)),
-        ("InpatientWard", "CommunitySetting", "DayCentre", "RecoveryCollege", "SpecialHospital", "CrisisHouse"),
-        ("OneToOne", "GroupFormat"),
-        ("StatutoryFunding",)),
-)
-KIND_BY_CLASS = {kind.cls: kind for kind in KINDS}
-# The kinds a project hosted by an organisation of each kind may be (self-organised groups host none).
-PROJECT_KINDS = {
-    "VoluntarySectorOrganisation": ("VoluntarySectorOrganisation", "UserLedOrganisation"),
-    "UserLedOrganisation": ("VoluntarySectorOrganisation", "UserLedOrganisation"),
-    "StatutoryService": ("StatutoryService",),
-}
-PROJECT_NAMES = ("Ward Visiting Project", "Hearing Voices Project", "Peer Befriending Project",
-                 "Community Peer Project", "Women's Peer Project", "Online Peer Project")
-PLACES = ("Riverside", "Northgate", "Eastbrook", "Millfield", "Harbourside", "Ashvale", "Kingsmere", "Westholm",
-          "Oakridge", "Fernhill", "Stonebridge", "Larkspur", "Brackenford", "Willowmead", "Highcombe", "Copperdale")
-COMMUNITIES = (("MentalHealthServiceUsers", 40), ("PeopleWithPsychosis", 12), ("BlackAndMinorityEthnic", 12),
-               ("LGBTPeople", 10), ("Carers", 10), ("Inpatients", 10), ("WomenInCriminalJustice", 6))
-ROLES_PER_ORGANISATION = ((1, 30), (2, 25), (3, 18), (4, 12), (5, 9), (6, 6))
-PROJECT_SHARE = 0.15
-HOST_WINDOW = 64  # projects are hosted by one of the last 64 organisations that can host: memory stays flat
-# How a voluntary mark is contradicted, in a statutory service and elsewhere: each leaves exactly
-# one of canDecline, consentAsked false (an order or a point of care imposes it: Mandated).
-IMPOSED = {
-    True: ((("participationMode", "Assigned"), 3), (("participationMode", "Mandated"), 1), (("imposedBy", None), 2),
-           (("imposedAt", None), 5), (("canDecline", False), 1), (("consentAsked", False), 1)),
-    False: ((("participationMode", "Assigned"), 3), (("participationMode", "Mandated"), 1), (("imposedBy", None), 3),
-            (("imposedAt", None), 1), (("canDecline", False), 1), (("consentAsked", False), 1)),
-}
-IMPOSING_AUTHORITIES = ("TreatmentOrder", "CourtOrder", "TenancyCondition", "EmploymentOrBenefitCondition")
-CARE_PATHWAY_POINTS = ("AtAdmission", "DuringDetention", "AtDischarge", "InCommunityCare")
-# The share of peers on the board (ps:peerBoardShare), in twentieths: a user-led organisation is
-# controlled by people with lived experience (004, section 2.2); a voluntary-sector one may have some.
-BOARD_SHARES = {"UserLedOrganisation": (11, 20), "VoluntarySectorOrganisation": (0, 8)}
-ENTRY_LEVEL_BANDS = ("AfCBand2", "AfCBand3", "AfCBand4")  # ps:EntryLevelPayBands
-OTHER_BANDS = ("AfCBand5", "AfCBand6", "AfCBand7")
+from peersupport.dataset.population import (
+    BASE, BOARD_SHARES, CARE_PATHWAY_POINTS, COMMUNITIES, CONFLICT, CORE_EVIDENCE, ENTRY_LEVEL_BANDS, FALSE,
+    HOST_WINDOW, IMPOSED, IMPOSING_AUTHORITIES, KIND_BY_CLASS, KIND_IMPLIES, KINDS, MARKS, ORG,
+    ORGANISATION_IMPLIES, OrganisationKind, OTHER_BANDS, PLACES, PRACTICE_IMPLIES, PROJECT_KINDS,
+    PROJECT_NAMES, PROJECT_SHARE, ps_term, RDF_TYPE, RDFS_LABEL, ROLES_PER_ORGANISATION, RoleTemplate, SHAPES,
+    SHARED_DECISIONS_NOT_RECORDED, STATUSES, SUFFIXES, TRUE, USER_LED_BASE)
 
 
 @dataclass
@@ -335,18 +161,18 @@ def _new_organisation(rng: random.Random, number: int, hosts: deque) -> tuple[_O
 def _organisation_lines(rng: random.Random, organisation: _Organisation, number: int, host: str | None) -> list[str]:
     kind, s = organisation.kind, organisation.iri
     name = rng.choice(PROJECT_NAMES if host else kind.names)
-    lines = [_triple(s, RDF_TYPE, f"<{ORG}Organization>"), _triple(s, RDF_TYPE, _ps(kind.cls)),
+    lines = [_triple(s, RDF_TYPE, f"<{ORG}Organization>"), _triple(s, RDF_TYPE, ps_term(kind.cls)),
              _triple(s, RDFS_LABEL, _literal(f"{rng.choice(PLACES)} {name} {number}"))]
     funding = _funding(rng, kind, hosted=host is not None)
     if host:
         lines.append(_triple(s, f"<{ORG}subOrganizationOf>", host))
     values = [("fundingSource", funding), ("setting", _some(rng, kind.settings, 2)),
               ("format", _some(rng, kind.formats, 2)), ("communityServed", _communities(rng))]
-    lines += [_triple(s, _ps(prop), _ps(concept)) for prop, concepts in values for concept in concepts]
+    lines += [_triple(s, ps_term(prop), ps_term(concept)) for prop, concepts in values for concept in concepts]
     if kind.cls in BOARD_SHARES and rng.random() < 0.5:  # peer governance: user-led means peer-controlled
         low, high = BOARD_SHARES[kind.cls]
         share = f"{rng.randint(low, high) / 20:.2f}"
-        lines.append(_triple(s, _ps("peerBoardShare"), f'"{share}"^^<http://www.w3.org/2001/XMLSchema#decimal>'))
+        lines.append(_triple(s, ps_term("peerBoardShare"), f'"{share}"^^<http://www.w3.org/2001/XMLSchema#decimal>'))
     return lines
 
 
@@ -425,18 +251,18 @@ class _Claim:
                 mode = rng.random() < 0.75
                 if mode:
                     referred = 0.6 if statutory else 0.2
-                    self.evidence["participationMode"] = _ps("ReferredFreeToDecline" if rng.random() < referred
+                    self.evidence["participationMode"] = ps_term("ReferredFreeToDecline" if rng.random() < referred
                                                              else "FreelyChosen")
                 if not mode or rng.random() < 0.4:
                     self.evidence["canDecline"] = self.evidence["consentAsked"] = TRUE
         elif status == "contradicted":
             prop, value = _weighted(rng, IMPOSED[statutory])
             if prop == "imposedBy":
-                self.evidence[prop] = _ps(rng.choice(IMPOSING_AUTHORITIES))
+                self.evidence[prop] = ps_term(rng.choice(IMPOSING_AUTHORITIES))
             elif prop == "imposedAt":
-                self.evidence[prop] = _ps(rng.choice(CARE_PATHWAY_POINTS))
+                self.evidence[prop] = ps_term(rng.choice(CARE_PATHWAY_POINTS))
             else:
-                self.evidence[prop] = _ps(value) if prop == "participationMode" else FALSE
+                self.evidence[prop] = ps_term(value) if prop == "participationMode" else FALSE
             self.result("ImposedShape")
         elif status == "conflict":
             self.conflict(rng.choice(("canDecline", "consentAsked")))
@@ -468,16 +294,16 @@ def _concerns(claim: _Claim, template: RoleTemplate, organisation: _Organisation
     in_service = staff and organisation.kind.cls != "SelfOrganisedGroup"  # a post in an organisation's service
     if in_service:
         if claim.drawn():
-            evidence["decisionAuthority"] = _ps("NoDecisionAuthority")
+            evidence["decisionAuthority"] = ps_term("NoDecisionAuthority")
             claim.result("DecisionAuthorityShape")
         elif authority := rng.choice((None, "LimitedDecisionAuthority", "FullDecisionAuthority")):
-            evidence["decisionAuthority"] = _ps(authority)
+            evidence["decisionAuthority"] = ps_term(authority)
     if template.basis == "Paid" and organisation.kind.cls == "StatutoryService":  # NHS Agenda for Change
         if claim.drawn():
-            evidence["payBand"] = _ps(rng.choice(ENTRY_LEVEL_BANDS))
+            evidence["payBand"] = ps_term(rng.choice(ENTRY_LEVEL_BANDS))
             claim.result("EntryLevelPayShape")
         elif rng.random() < 0.75:
-            evidence["payBand"] = _ps(rng.choice(OTHER_BANDS))
+            evidence["payBand"] = ps_term(rng.choice(OTHER_BANDS))
     duties = []
     if in_service and claim.drawn():
         duties.append(rng.choice(("ControlAndRestraintDuty", "RiskAssessmentDuty")))
@@ -504,13 +330,13 @@ def _claim_evidence(rng: random.Random, template: RoleTemplate, organisation: _O
     # organisation implies cannot be left out, so a failing mark there is a conflict.
     from_kind, from_organisation = dict(KIND_IMPLIES.get(template.kind, ())), dict(ORGANISATION_IMPLIES.get(cls, ()))
     with_kind = template.kind is not None and not any(
-        prop in from_kind and prop not in from_organisation for code in failing for prop in _CORE[code])
+        prop in from_kind and prop not in from_organisation for code in failing for prop in CORE_EVIDENCE[code])
     claim = _Claim(rng, share, tally, implied_evidence(template, cls, with_kind))
     statuses = {}
     for mark in MARKS:
         if mark.code not in failing:
             statuses[mark.code] = "shown"
-        elif any(prop in claim.implied for prop in _CORE[mark.code]):
+        elif any(prop in claim.implied for prop in CORE_EVIDENCE[mark.code]):
             statuses[mark.code] = "conflict"
         else:
             statuses[mark.code] = rng.choice(("not-recorded", "contradicted"))
@@ -523,22 +349,22 @@ def _claim_evidence(rng: random.Random, template: RoleTemplate, organisation: _O
     duties = _concerns(claim, template, organisation)
     tally.failures[USER_LED_BASE] += not organisation.user_led_base
     tally.claiming_roles += 1
-    return with_kind, list(claim.evidence.items()) + [("hasDuty", _ps(duty)) for duty in duties]
+    return with_kind, list(claim.evidence.items()) + [("hasDuty", ps_term(duty)) for duty in duties]
 
 
 def _role_lines(rng: random.Random, organisation: _Organisation, iri: str, share: float, tally: Tally) -> list[str]:
     template = _weighted(rng, organisation.kind.roles)
     lines = [_triple(iri, RDF_TYPE, f"<{ORG}Post>"), _triple(iri, RDFS_LABEL, _literal(template.title)),
              _triple(iri, f"<{ORG}postIn>", organisation.iri),
-             _triple(iri, _ps("declaredPractice"), _ps(template.practice)),
-             _triple(iri, _ps("remunerationBasis"), _ps(template.basis))]
+             _triple(iri, ps_term("declaredPractice"), ps_term(template.practice)),
+             _triple(iri, ps_term("remunerationBasis"), ps_term(template.basis))]
     if template.claims:
         with_kind, evidence = _claim_evidence(rng, template, organisation, share, tally)
     else:
         with_kind, evidence = template.kind is not None, list(template.evidence)
     if with_kind:
-        lines.append(_triple(iri, f"<{ORG}role>", _ps(template.kind)))
-    lines += [_triple(iri, _ps(prop), value) for prop, value in evidence]
+        lines.append(_triple(iri, f"<{ORG}role>", ps_term(template.kind)))
+    lines += [_triple(iri, ps_term(prop), value) for prop, value in evidence]
     tally.roles += 1
     return lines
 
