@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from bench.measure import descendants, parent_of  # the process-tree helpers, shared with the bench; re-exported for the tests
 from peersupport.store.loading import graph_name, project_files
@@ -103,3 +104,17 @@ def survivors(children: dict[int, str], grace: float = 3.0) -> dict[int, str]:
         if not alive or time.monotonic() > deadline:
             return alive
         time.sleep(0.2)
+
+
+# A served store for a test module (import both where a module needs them).
+@pytest.fixture(scope="module")
+def base(tmp_path_factory):
+    url, process = start_service(tmp_path_factory.mktemp("store"))
+    yield url
+    stop(process)
+
+
+@pytest.fixture(scope="module")
+def client():
+    with httpx.Client(timeout=60, trust_env=False) as c:
+        yield c

@@ -22,7 +22,7 @@ from peersupport.validation.template import example_rows, schema_json, table_sch
 from peersupport.validation.validate import validate_graph
 
 from ..conftest import REPO
-from ..service_fixtures import start_service, stop
+from ..service_fixtures import base, client  # noqa: F401 (base, client: fixtures)
 
 TEMPLATES = REPO / "data/templates"
 TEMPLATE_CSV = (TEMPLATES / "roles.csv").read_bytes()
@@ -269,18 +269,6 @@ def test_a_damaged_or_hostile_workbook_is_refused_with_a_message(data, says):
 
 
 # ---------------------------------------------------------------- the web and the command line
-
-@pytest.fixture(scope="module")
-def base(tmp_path_factory):
-    url, process = start_service(tmp_path_factory.mktemp("store"))
-    yield url
-    stop(process)
-
-
-@pytest.fixture(scope="module")
-def client():
-    with httpx.Client(timeout=60, trust_env=False) as c:
-        yield c
 
 
 def test_the_xlsx_template_is_downloaded_and_validated_over_http(base, client):

@@ -129,6 +129,13 @@ def test_json_report():
     assert {"decision_authority", "duties", "peer_supervision", "shared_decision_making"} <= {r["column"] for r in document["results"]}
 
 
+def test_reports_say_which_shacl_engine_validated():
+    report = validate(CASE.read_bytes(), "turtle", classify=False)
+    assert json.loads(to_json(report))["shacl_engine"] == {"name": "set-at-a-time", "note": None}
+    graph = Graph().parse(data=to_graph(report).serialize(format="turtle"), format="turtle")
+    assert [str(c) for c in graph.objects(None, rdflib.RDFS.comment)] == ["validated by the set-at-a-time SHACL engine"]
+
+
 def test_json_report_says_what_implied_evidence_follows_from():
     document = json.loads(to_json(validate((INVALID / "assigned-participation.ttl").read_bytes(), "turtle", classify=False)))
     (result,) = document["results"]

@@ -12,22 +12,9 @@ import httpx
 import pytest
 
 from ..conftest import REPO
-from ..service_fixtures import start_service, stop
+from ..service_fixtures import base, client  # noqa: F401 (base, client: fixtures)
 from ..validation.report_cases import mixed_csv
 from .test_browser import browser, screenshot  # noqa: F401 (the browser fixture)
-
-
-@pytest.fixture(scope="module")
-def base(tmp_path_factory):
-    url, process = start_service(tmp_path_factory.mktemp("store"))
-    yield url
-    stop(process)
-
-
-@pytest.fixture(scope="module")
-def client():
-    with httpx.Client(timeout=60, trust_env=False) as c:
-        yield c
 
 
 def _post(client, base, **fields):

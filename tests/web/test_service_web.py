@@ -9,20 +9,7 @@ import pytest
 from rdflib import Graph
 
 from ..conftest import REPO
-from ..service_fixtures import start_oxigraph_server, start_service, stop
-
-
-@pytest.fixture(scope="module")
-def base(tmp_path_factory):
-    url, process = start_service(tmp_path_factory.mktemp("store"))
-    yield url
-    stop(process)
-
-
-@pytest.fixture(scope="module")
-def client():
-    with httpx.Client(timeout=60, trust_env=False) as c:
-        yield c
+from ..service_fixtures import base, client, start_oxigraph_server, start_service, stop  # noqa: F401 (base, client: fixtures)
 
 
 def test_sparqlwrapper_against_the_endpoint(base):

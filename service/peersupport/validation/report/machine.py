@@ -10,7 +10,7 @@ import io
 import json
 
 from rdflib import BNode, Graph, Literal
-from rdflib.namespace import RDF, SH
+from rdflib.namespace import RDF, RDFS, SH
 
 from peersupport.validation.report.advice import fix
 from peersupport.validation.report.citations import spelled
@@ -78,6 +78,7 @@ def to_json(report: Report, lang: str = "en", origin=None) -> str:
         "roles": roles,
         "results": [_result_json(report, r, lang, origin) for r in report.results],
         "reasoning_note": report.reasoning_note,
+        "shacl_engine": {"name": report.engine, "note": report.engine_note},
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
@@ -107,6 +108,9 @@ def to_graph(report: Report) -> Graph:
     node = BNode()
     graph.add((node, RDF.type, SH.ValidationReport))
     graph.add((node, SH.conforms, Literal(not report.results)))
+    # Which engine validated (and why pySHACL, when it did), as a comment a person reads.
+    graph.add((node, RDFS.comment, Literal(f"validated by the {report.engine} SHACL engine"
+                                           + (f": {report.engine_note}" if report.engine_note else ""), lang="en")))
     for result in report.results:
         entry = BNode()
         graph.add((node, SH.result, entry))
