@@ -82,12 +82,18 @@ def local(node) -> str:
     return re.split(r"[/#]", str(node))[-1] if isinstance(node, URIRef) else term(node)
 
 
+def names_a_value(node) -> bool:
+    """Whether ``node`` is a value (a literal or a vocabulary term) rather than a resource of the
+    data (an organisation), which is shown by its label."""
+    return isinstance(node, Literal) or str(node).startswith(str(PS))
+
+
 def fact(report: Report, statement, role) -> str:
     """A statement as ``property=value`` (a type as ``a=Class``), with its subject's label when it
     is not about ``role`` (the role's organisation, say)."""
     subject, predicate, value = statement
     name = "a" if predicate == RDF.type else local(predicate)
-    shown = term(value) if isinstance(value, Literal) or str(value).startswith(str(PS)) else report.label(value)
+    shown = term(value) if names_a_value(value) else report.label(value)
     return (f"{name}={shown}" if subject == role else f"{report.label(subject)}: {name}={shown}")
 
 

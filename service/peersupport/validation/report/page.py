@@ -12,12 +12,11 @@ from rdflib import Literal, URIRef
 from peersupport.validation.report.advice import fix
 from peersupport.validation.report.citations import pieces
 from peersupport.validation.report.common import (EVIDENCE, SEVERITY_WORDS, WORDS, by_mark, column, counts, group_title,
-                                                  groups, short, tally, term)
+                                                  groups, names_a_value, short, tally, term)
 from peersupport.validation.report.summary import summary
 from peersupport.validation.validate import Report, Result
 from peersupport.validation.verdict import Verdict
 from peersupport.vocabulary import docs
-from peersupport.vocabulary.graph import PS
 from rdflib.namespace import ORG, RDF
 
 # Names for the terms from outside the vocabulary that implied evidence follows from.
@@ -52,7 +51,7 @@ def _view_value(vocabulary, value, lang: str) -> str:
 def _ground_view(report: Report, vocabulary, statement, role, lang: str) -> str:
     """A statement an implied one follows from, in the vocabulary's words."""
     subject, predicate, value = statement
-    shown = _view_value(vocabulary, value, lang) if isinstance(value, Literal) or str(value).startswith(str(PS)) else report.label(value)
+    shown = _view_value(vocabulary, value, lang) if names_a_value(value) else report.label(value)
     name = _OUTSIDE_NAMES.get(predicate, {}).get(lang) or docs.label(vocabulary, predicate, lang)
     return f"{name} = {shown}" if subject == role else f"{report.label(subject)}{WORDS[lang]['colon']}{name} = {shown}"
 
