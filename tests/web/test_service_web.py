@@ -67,6 +67,21 @@ def test_html_documentation_has_an_anchor_per_term(base, client, ontology):
     assert [local_name(t) for t in terms(ontology) if local_name(t) not in anchors] == []
 
 
+def test_the_documentation_links_each_cited_section_to_its_source_page(base, client):
+    page = client.get(base + "/peer-support/", headers={"Accept": "text/html"}).text
+    reciprocity = page[page.index('<section class="term" id="Reciprocity">'):]
+    reciprocity = reciprocity[:reciprocity.index("</section>")]
+    assert re.findall(r'<th scope="row">Source</th><td>(.*?)</td>', reciprocity) == [
+        '<a href="/sources/000#equal-power-relationships">Peer support values: two Canadian reviews, equal power relationships</a><br>'
+        '<a href="/sources/000#identification-with-each-other">Peer support values: two Canadian reviews, identification with each other</a><br>'
+        '<a href="/sources/004#section-2.2">The Freedom to be, the Chance to Dream, section 2.2</a>']
+    cited = set(re.findall(r'href="(/sources/[^"#]+#[^"]+)"', page))
+    assert len(cited) > 20
+    for link in sorted(cited):  # every section linked is one its source page shows
+        path, anchor = link.split("#")
+        assert f'id="{anchor}"' in client.get(base + path).text, link
+
+
 def test_unknown_term_is_404(base, client):
     assert client.get(base + "/peer-support/NoSuchTerm").status_code == 404
 

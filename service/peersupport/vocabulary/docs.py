@@ -17,7 +17,7 @@ from functools import lru_cache
 from rdflib import OWL, RDF, RDFS, Graph, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
-from peersupport.vocabulary.graph import ONTOLOGY_IRI, is_term_iri, load_ontology, local_name
+from peersupport.vocabulary.graph import ONTOLOGY_IRI, is_term_iri, load_ontology, local_name, section_name, source_id
 
 RELATIONS = ((RDF.type, "type"), (RDFS.subClassOf, "subclass_of"), (RDFS.domain, "domain"), (RDFS.range, "range"),
              (SKOS.broader, "broader"), (SKOS.closeMatch, "close_match"), (SKOS.relatedMatch, "related_match"),
@@ -46,6 +46,19 @@ def link(graph: Graph, node) -> dict:
     return {"href": str(node), "text": graph.namespace_manager.normalizeUri(node)}
 
 
+def source_link(graph: Graph, cited) -> dict:
+    """A cited source (or section of one) as a link to its page on the service (``/sources/003#voluntary``),
+    named by its short title and the section; a source the vocabulary does not describe keeps its IRI."""
+    ident = source_id(str(cited))
+    if ident is None:
+        return {"href": str(cited), "text": str(cited)}
+    whole = URIRef(str(cited).split("#", 1)[0])
+    name = graph.value(whole, DCTERMS.alternative) or graph.value(whole, DCTERMS.title) or ident
+    anchor = str(cited).split("#", 1)[1] if "#" in str(cited) else ""
+    return {"href": f"/sources/{ident}" + (f"#{anchor}" if anchor else ""), "iri": str(cited),
+            "text": f"{name}, {section_name(anchor)}" if anchor else str(name)}
+
+
 def _row(name: str, kind: str, entries: list) -> dict:
     return {"name": name, "kind": kind, "entries": entries}
 
@@ -66,7 +79,9 @@ def term(graph: Graph, node: URIRef, level: int = 3) -> dict:
     narrower = sorted(graph.subjects(SKOS.broader, node))
     if narrower:
         rows.append(_row("narrower", "links", [link(graph, n) for n in narrower]))
-    rows.append(_row("source", "code", [str(s) for s in sorted(graph.objects(node, DCTERMS.source))]))
+    cited = sorted(graph.objects(node, DCTERMS.source))
+    if cited:
+        rows.append(_row("source", "links", [source_link(graph, s) for s in cited]))
     return {"id": local_name(node), "label": label(graph, node), "level": level, "rows": rows}
 
 

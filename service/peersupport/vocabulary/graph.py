@@ -8,6 +8,7 @@ documentation (``peersupport docs``, see ``docs``).
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Namespace, URIRef
@@ -64,6 +65,25 @@ def is_term_iri(node) -> bool:
         return False
     local = str(node)[len(NAMESPACE):]
     return bool(local) and "/" not in local and "#" not in local and local != "context.jsonld"
+
+
+SOURCE_NAMESPACE = NAMESPACE + "source/"
+_SOURCE_FILE = re.compile(r"^(\d{3})_[0-9a-f]+\.txt$")
+
+
+def source_id(iri: str) -> str | None:
+    """The id of a source IRI (or of one of its sections): its file's three-digit number
+    (``003``) or its local name (``naps-2013``); None for any other IRI."""
+    if not iri.startswith(SOURCE_NAMESPACE):
+        return None
+    name = iri[len(SOURCE_NAMESPACE):].split("#", 1)[0]
+    found = _SOURCE_FILE.match(name)
+    return found[1] if found else name
+
+
+def section_name(fragment: str) -> str:
+    """A source section's anchor as words: ``section-2.2`` -> "section 2.2", ``common-features`` -> "common features"."""
+    return fragment.replace("-", " ")
 
 
 def terms(graph: Graph) -> list[URIRef]:

@@ -16,11 +16,9 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SH
 
 from peersupport.resources import data_dir
 from peersupport.vocabulary.docs import label, shared_vocabulary
-from peersupport.vocabulary.graph import NAMESPACE, is_term_iri, local_name
+from peersupport.vocabulary.graph import NAMESPACE, SOURCE_NAMESPACE, is_term_iri, local_name, section_name, source_id
 
-SOURCE_NAMESPACE = NAMESPACE + "source/"
 SHAPES_NAMESPACE = NAMESPACE + "shapes/"
-_FILE = re.compile(r"^(\d{3})_[0-9a-f]+\.txt$")
 
 
 @dataclass(frozen=True)
@@ -42,15 +40,6 @@ class Source:
         """Author and publisher as one phrase ("Vikki Price, Peer Hub CIC"), or None."""
         names = [n for n in (self.creator, self.publisher) if n]
         return ", ".join(names) or None
-
-
-def source_id(iri: str) -> str | None:
-    """The id of a source IRI (or of one of its sections), None for any other IRI."""
-    if not iri.startswith(SOURCE_NAMESPACE):
-        return None
-    name = iri[len(SOURCE_NAMESPACE):].split("#", 1)[0]
-    found = _FILE.match(name)
-    return found[1] if found else name
 
 
 def _text(graph: Graph, node, predicate) -> str | None:
@@ -83,11 +72,6 @@ def _shapes() -> Graph:
     for path in sorted(data_dir("shapes").glob("*.ttl")):
         graph.parse(path, format="turtle")
     return graph
-
-
-def section_name(fragment: str) -> str:
-    """A section's anchor as words: ``section-2.2`` -> "section 2.2", ``common-features`` -> "common features"."""
-    return fragment.replace("-", " ")
 
 
 def _citer(graph: Graph, node, lang: str) -> dict | None:
