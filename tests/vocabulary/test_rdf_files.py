@@ -3,11 +3,17 @@
 from pathlib import Path
 
 import pytest
-from rdflib import OWL, RDF, Graph, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
 from peersupport.validation.jsonld import parse_jsonld
-from peersupport.vocabulary.pitfalls import missing_annotations, missing_french_labels, unknown_sources
+from peersupport.vocabulary.pitfalls import (
+    comments_disagree,
+    missing_annotations,
+    missing_french_labels,
+    missing_header_metadata,
+    unknown_sources,
+)
 from peersupport.vocabulary.graph import ONTOLOGY_IRI, PS, terms
 
 from ..conftest import REPO, sources_missing
@@ -64,7 +70,9 @@ def test_the_checks_report_a_term_with_nothing(ontology):
     broken.add((PS.Undocumented, RDF.type, OWL.Class))
     broken.add((PS.Undocumented, SKOS.inScheme, PS.ValueScheme))
     broken.add((PS.Undocumented, DCTERMS.source, URIRef("https://example.org/elsewhere#x")))
-    assert missing_annotations(broken) == ["ps:Undocumented lacks rdfs:label@en, definition, rdfs:isDefinedBy"]
+    assert missing_annotations(broken) == [
+        "ps:Undocumented lacks rdfs:label@en, rdfs:label@fr, definition, skos:definition@fr, rdfs:isDefinedBy"
+    ]
     assert missing_french_labels(broken) == ["ps:Undocumented lacks rdfs:label@fr"]
     assert unknown_sources(broken) == ["ps:Undocumented cites undescribed source https://example.org/elsewhere#x"]
 
@@ -75,11 +83,49 @@ def test_ontology_header(ontology):
     assert header[DCTERMS.license] == {URIRef("https://creativecommons.org/licenses/by/4.0/")}
     assert header[OWL.versionIRI] == {URIRef("https://w3id.org/peer-support/version/0.1.0")}
     assert header[OWL.versionInfo] == {Literal("0.1.0")}
-    assert header[URIRef("http://purl.org/vocab/vann/preferredNamespacePrefix")] == {Literal("ps")}
+    assert header[URIRef("http://purl.org/vocab/vann/preferredNamespacePrefix")] == {Literal("peersup")}
     assert header[URIRef("http://purl.org/vocab/vann/preferredNamespaceUri")] == {Literal("https://w3id.org/peer-support/")}
     for required in (DCTERMS.title, DCTERMS.description, DCTERMS.creator, DCTERMS.created, DCTERMS.modified, DCTERMS.bibliographicCitation):
         assert header.get(required), f"ontology header lacks {required}"
     assert ONTOLOGY_IRI not in header[OWL.versionIRI]
+    project = URIRef("https://w3id.org/peer-support/#project")
+    assert header[DCTERMS.creator] == header[DCTERMS.publisher] == {project}
+    assert header[DCTERMS.contributor] == {URIRef("https://w3id.org/peer-support/#developers")}
+    assert header[DCTERMS.issued] == {Literal("2026-11-23", datatype=URIRef("http://www.w3.org/2001/XMLSchema#date"))}
+    assert header[URIRef("http://purl.org/ontology/bibo/status")] == {URIRef("http://purl.org/ontology/bibo/status/draft")}
+    assert OWL.priorVersion not in header
+    assert missing_header_metadata(ontology) == []
+
+
+def test_the_header_check_reports_what_a_checker_would_miss(ontology):
+    broken = ontology + Graph()
+    broken.remove((ONTOLOGY_IRI, DCTERMS.issued, None))
+    broken.remove((ONTOLOGY_IRI, SKOS.note, None))
+    broken.remove((ONTOLOGY_IRI, DCTERMS.publisher, None))
+    broken.add((ONTOLOGY_IRI, DCTERMS.publisher, Literal("a name, not an IRI")))
+    assert missing_header_metadata(broken) == [
+        "https://w3id.org/peer-support/ lacks dct:issued",
+        "https://w3id.org/peer-support/ dct:publisher a name, not an IRI is not an IRI",
+        "https://w3id.org/peer-support/ has no owl:priorVersion and no skos:note saying why",
+    ]
+
+
+def test_every_comment_repeats_the_english_definition(ontology):
+    assert comments_disagree(ontology) == []
+    broken = ontology + Graph()
+    broken.remove((PS.Trust, RDFS.comment, None))
+    broken.add((PS.Trust, RDFS.comment, Literal("Something else.", lang="en")))
+    broken.remove((PS.Voice, RDFS.comment, None))
+    assert comments_disagree(broken) == [
+        "ps:Trust rdfs:comment@en is not its skos:definition@en",
+        "ps:Voice rdfs:comment@en is not its skos:definition@en",
+    ]
+
+
+def test_every_term_is_defined_in_english_and_french(ontology):
+    for term in terms(ontology):
+        languages = sorted(d.language for d in ontology.objects(term, SKOS.definition))
+        assert languages == ["en", "fr"], term
 
 
 def test_vocabulary_says_what_design_requires(ontology):

@@ -1,4 +1,5 @@
-"""Pitfall checks on the vocabulary, done with rdflib (no reasoner): every term documented, no
+"""Pitfall checks on the vocabulary, done with rdflib (no reasoner): every term documented in
+English and French, the header metadata FAIR checkers (FOOPS!, LOV) look for, no
 term used without being declared, SKOS hierarchies without cycles or duplicate labels, domains,
 ranges and inverses that do not contradict each other.
 
@@ -31,15 +32,24 @@ def _name(graph: Graph, node) -> str:
     return graph.namespace_manager.normalizeUri(node) if isinstance(node, URIRef) else str(node)
 
 
+def _languages(graph: Graph, node, predicate) -> set:
+    return {value.language for value in graph.objects(node, predicate) if isinstance(value, Literal)}
+
+
 def missing_annotations(graph: Graph) -> list[str]:
-    """Terms lacking an English label, a definition, rdfs:isDefinedBy or dct:source."""
+    """Terms lacking a label or a definition in English or French, rdfs:isDefinedBy or dct:source."""
     problems = []
     for term in terms(graph):
         missing = []
-        if not any(label.language == "en" for label in graph.objects(term, RDFS.label)):
+        labels, definitions = _languages(graph, term, RDFS.label), _languages(graph, term, SKOS.definition)
+        if "en" not in labels:
             missing.append("rdfs:label@en")
-        if (term, SKOS.definition, None) not in graph and (term, RDFS.comment, None) not in graph:
+        if "fr" not in labels:
+            missing.append("rdfs:label@fr")
+        if "en" not in definitions:
             missing.append("definition")
+        if "fr" not in definitions:
+            missing.append("skos:definition@fr")
         if (term, RDFS.isDefinedBy, None) not in graph:
             missing.append("rdfs:isDefinedBy")
         if (term, DCTERMS.source, None) not in graph:
@@ -47,6 +57,50 @@ def missing_annotations(graph: Graph) -> list[str]:
         if missing:
             problems.append(f"{_name(graph, term)} lacks {', '.join(missing)}")
     return sorted(problems)
+
+
+def comments_disagree(graph: Graph) -> list[str]:
+    """Terms whose rdfs:comment@en is missing or is not their English skos:definition: the comment
+    repeats the definition for tools that read only rdfs:comment (Protégé, LOV)."""
+    problems = []
+    for term in terms(graph):
+        definitions = {str(d) for d in graph.objects(term, SKOS.definition) if isinstance(d, Literal) and d.language == "en"}
+        comments = {str(c) for c in graph.objects(term, RDFS.comment) if isinstance(c, Literal) and c.language == "en"}
+        if definitions and comments != definitions:
+            problems.append(f"{_name(graph, term)} rdfs:comment@en is not its skos:definition@en")
+    return sorted(problems)
+
+
+# What the FOOPS! and LOV checkers look for in an ontology's header (dct, owl, vann, bibo terms).
+HEADER_ITEMS = {
+    "dct:title": DCTERMS.title, "dct:description": DCTERMS.description, "dct:license": DCTERMS.license,
+    "dct:creator": DCTERMS.creator, "dct:contributor": DCTERMS.contributor, "dct:publisher": DCTERMS.publisher,
+    "dct:created": DCTERMS.created, "dct:issued": DCTERMS.issued, "dct:modified": DCTERMS.modified,
+    "dct:bibliographicCitation": DCTERMS.bibliographicCitation, "owl:versionIRI": OWL.versionIRI,
+    "owl:versionInfo": OWL.versionInfo, "bibo:status": URIRef("http://purl.org/ontology/bibo/status"),
+    "vann:preferredNamespacePrefix": URIRef("http://purl.org/vocab/vann/preferredNamespacePrefix"),
+    "vann:preferredNamespaceUri": URIRef("http://purl.org/vocab/vann/preferredNamespaceUri"),
+}
+
+
+def missing_header_metadata(graph: Graph) -> list[str]:
+    """Header items the FAIR checkers look for that the ontology lacks; agents (creator,
+    contributor, publisher) given as IRIs, not as names or blank nodes; and a prior-version policy:
+    owl:priorVersion, or a note saying there is none."""
+    problems = []
+    for ontology in sorted(graph.subjects(RDF.type, OWL.Ontology)):
+        name = str(ontology)
+        for label, predicate in HEADER_ITEMS.items():
+            if (ontology, predicate, None) not in graph:
+                problems.append(f"{name} lacks {label}")
+        for predicate in (DCTERMS.creator, DCTERMS.contributor, DCTERMS.publisher):
+            for agent in graph.objects(ontology, predicate):
+                if not isinstance(agent, URIRef):
+                    problems.append(f"{name} {_name(graph, predicate)} {agent} is not an IRI")
+        notes = " ".join(str(n) for n in graph.objects(ontology, SKOS.note))
+        if (ontology, OWL.priorVersion, None) not in graph and "owl:priorVersion" not in notes:
+            problems.append(f"{name} has no owl:priorVersion and no skos:note saying why")
+    return problems
 
 
 def missing_french_labels(graph: Graph) -> list[str]:
@@ -231,6 +285,8 @@ def scheme_membership(graph: Graph) -> list[str]:
 
 CHECKS = (
     missing_annotations,
+    comments_disagree,
+    missing_header_metadata,
     missing_french_labels,
     unknown_sources,
     undeclared_terms,
