@@ -96,6 +96,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(sparql_router(lambda: state["executor"], describe, set(graphs)))
     app.include_router(catalogue_router(lambda: state["executor"]))
+    from peersupport.web.data_pages import data_pages_router
+    from peersupport.web.roles import roles_router
+    app.include_router(data_pages_router(lambda: state["executor"]))
+    app.include_router(roles_router(lambda: state["executor"]))
 
     from peersupport.web.pages import pages_router
     from peersupport.web.sources import sources_router
