@@ -3,7 +3,9 @@ HTTP error of the framework (unknown path, wrong method, a malformed parameter) 
 unexpected gets the same answer, shaped for who asked.
 
 A browser (``Accept`` preferring ``text/html``) gets an error page in the site layout saying what
-went wrong and what to do; a client asking for JSON gets ``{"error": {...}}``; anyone else the
+went wrong and what to do (each problem of a spreadsheet one by one), or, when the error carries
+the validator form it came from (``error.form``), the validator page again with the problems
+above the form still filled in; a client asking for JSON gets ``{"error": {...}}``; anyone else the
 message as plain text. Never a trace: an unexpected exception is logged here, with its request
 id, and answered as a 500 that names the request id.
 """
@@ -45,9 +47,16 @@ def error_response(request: Request, error: ServiceError) -> Response:
     headers = {"Vary": "Accept", "Cache-Control": "no-store", **error.headers}
     media_type = negotiate(request.headers.get("accept"), ERROR_TYPES) or "text/plain"
     if media_type == "text/html":
+        shown = {"title": error.title, "status": error.status, "message": error.message, "hint": error.hint,
+                 "request_id": rid, "problems": getattr(error, "problems", None) or []}
+        form = getattr(error, "form", None)
+        if form is not None:
+            from peersupport.web.validator import FORMAT_CHOICES
+
+            return render(request, "validate.html", status_code=error.status, headers=headers, lang=form["lang"],
+                          chosen=form, error=shown, formats=FORMAT_CHOICES)
         back = request.url.path if request.method == "POST" else None
-        return render(request, "error.html", status_code=error.status, headers=headers, title=error.title,
-                      status=error.status, message=error.message, hint=error.hint, request_id=rid, back=back)
+        return render(request, "error.html", status_code=error.status, headers=headers, back=back, **shown)
     if media_type == "application/json":
         return Response(json.dumps(error_body(error, rid), ensure_ascii=False), status_code=error.status,
                         media_type="application/json", headers=headers)

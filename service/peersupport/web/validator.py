@@ -1,11 +1,18 @@
 """The validator on the web: its page (``GET /validate``) and ``POST /validate``, which checks
 role descriptions sent as a form (a file or pasted text) or as the request body, and answers
 with the report as a page, JSON or Turtle (negotiated, or a download the report page asks for).
-Nothing sent is stored: the report page holds the data itself to ask for a download."""
+Nothing sent is stored: the report page holds the data itself to ask for a download (text in a
+hidden text area, a binary spreadsheet base64-encoded in a hidden field).
+
+When a browser's form cannot be used (bad input), the error carries what the form held
+(``error.form``): ``web/errors.py`` then shows the validator page again, the problems above the
+form still filled in, an uploaded file kept in the page to send again."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import base64
+import binascii
+from dataclasses import asdict, dataclass
 from urllib.parse import urlencode
 
 import anyio
@@ -14,24 +21,33 @@ from fastapi.responses import HTMLResponse, Response
 
 from peersupport.errors import BadRequest, NotAcceptable, UnsupportedFormat
 from peersupport.sparql.negotiation import negotiate
-from peersupport.validation.inputs import XLSX_TYPE, Parsed, detect_format, format_from_name, read_input, require_roles
+from peersupport.validation.inputs import (BINARY_FORMATS, XLSX_TYPE, Parsed, detect_format, format_from_name, read_input,
+                                          require_roles)
+from peersupport.vocabulary.graph import bind_prefixes
 from peersupport.web.templating import LANGUAGES, render
 
 REPORT_TYPES = ["text/html", "application/json", "text/turtle"]
 DOWNLOADS = {"json": ("application/json", "report.json"), "turtle": ("text/turtle", "report.ttl"),
-             "html": ("text/html; charset=utf-8", "report.html"), "csv": ("text/csv; charset=utf-8", "problems.csv")}
+             "html": ("text/html; charset=utf-8", "report.html"), "csv": ("text/csv; charset=utf-8", "problems.csv"),
+             "input": ("text/turtle", "input.ttl")}  # the input itself as read, converted to Turtle
 FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 BODY_TYPES = f"text/turtle, application/n-triples, application/rdf+xml, application/ld+json, text/csv or {XLSX_TYPE} (.xlsx)"
-RESEND_BYTES = 512 * 1024  # data up to this size rides in the report page, to ask for the report as a file
+RESEND_BYTES = 512 * 1024  # data up to this size rides in the page (report, or form after an error), to send again
+FORMAT_CHOICES = ["csv", "xlsx", "turtle", "json-ld", "xml", "nt"]  # as the page lists them: spreadsheets first
 _OPENAPI = {
     "parameters": [{"name": "lang", "in": "query", "required": False, "schema": {"type": "string", "enum": list(LANGUAGES)}},
                    {"name": "classify", "in": "query", "required": False, "schema": {"type": "boolean"}}],
     "requestBody": {"required": True, "content": {
         "multipart/form-data": {"schema": {"type": "object", "properties": {
             "file": {"type": "string", "format": "binary"}, "text": {"type": "string"},
-            "format": {"type": "string", "enum": ["turtle", "nt", "xml", "json-ld", "csv", "xlsx"]},
+            "kept": {"type": "string", "format": "byte", "description": "a file sent before, base64 (the pages send it "
+                     "again); used when keep=on and no file is chosen"},
+            "kept_name": {"type": "string"}, "keep": {"type": "string", "enum": ["on"]},
+            "format": {"type": "string", "enum": FORMAT_CHOICES},
             "lang": {"type": "string", "enum": list(LANGUAGES)},
-            "report": {"type": "string", "enum": list(DOWNLOADS), "description": "the report as a file to download"}}}},
+            "report": {"type": "string", "enum": list(DOWNLOADS), "description":
+                       "a file to download instead of the report page: the report as json, turtle (SHACL), html or csv "
+                       "(one row per problem), or input: the data sent, as read (from a spreadsheet or RDF), in Turtle"}}}},
         **{media: {"schema": {"type": "string"}} for media in
            ("text/turtle", "application/n-triples", "application/rdf+xml", "application/ld+json", "text/csv", XLSX_TYPE)}}},
 }
@@ -43,12 +59,42 @@ class Submission:
     format: str
     lang: str
     classify: bool
-    download: str | None = None  # "json" or "turtle": the report as a file, whatever Accept says
+    download: str | None = None  # one of DOWNLOADS: a file, whatever Accept says
     parsed: Parsed | None = None  # once read: the graph, and how it was read (encoding, separator, rows)
+    name: str | None = None  # the uploaded file's name
+    form: FormState | None = None  # what the validator page's form held, for a browser to see it again
+
+
+@dataclass
+class FormState:
+    """What the validator page's form held, to show it again filled in above an error."""
+
+    text: str = ""
+    format: str = ""
+    classify: bool = True
+    kept: str | None = None  # an uploaded file, base64, sent again with the form
+    kept_name: str | None = None
+    dropped: str | None = None  # the name of an uploaded file too large to keep in the page
 
 
 def _yes(value) -> bool:
     return str(value or "").lower() in ("true", "1", "yes", "on")
+
+
+def _encoded(data: bytes) -> str | None:
+    """``data`` base64-encoded to ride in a page, or None beyond RESEND_BYTES."""
+    return base64.b64encode(data).decode("ascii") if len(data) <= RESEND_BYTES else None
+
+
+def _kept(form) -> tuple[bytes, str | None] | None:
+    """A file sent before and kept in the page (fields kept, kept_name, keep=on), or None."""
+    kept = str(form.get("kept") or "")
+    if not kept or not _yes(form.get("keep")):
+        return None
+    try:
+        return base64.b64decode(kept, validate=True), str(form.get("kept_name") or "") or None
+    except (binascii.Error, ValueError):
+        raise BadRequest("the kept file is not base64", "Choose the file again.") from None
 
 
 async def _submission(request: Request) -> Submission:
@@ -64,24 +110,43 @@ async def _submission(request: Request) -> Submission:
         return Submission(await request.body(), fmt, lang, classify)
     form = await request.form()
     upload, text = form.get("file"), str(form.get("text") or "")
-    if upload is not None and getattr(upload, "filename", ""):
-        data, name = await upload.read(), upload.filename
-    elif text.strip():
-        data, name = text.encode(), None
-    else:
-        raise BadRequest("no file was chosen and nothing was pasted",
-                         "Choose a file, or paste your role descriptions in the box, then press Validate.",
-                         title="Nothing to validate")
-    fmt = format_from_name(str(form.get("format") or "")) or format_from_name(name) or detect_format(data)
-    if fmt is None:
-        raise BadRequest("cannot tell the format: choose one (Turtle, N-Triples, RDF/XML, JSON-LD, CSV or .xlsx)",
-                         "Choose the format in the list, or give the file a name ending .ttl, .csv, .xlsx, .jsonld, .rdf or .nt.",
-                         title="Which format is this?")
-    download = str(form.get("report") or "") or None
-    if download is not None and download not in DOWNLOADS:
-        raise BadRequest(f"no report as {download!r}; ask for one of: {', '.join(DOWNLOADS)}",
-                         "Send report=json, report=turtle, report=html or report=csv.")
-    return Submission(data, fmt, str(form.get("lang") or lang), classify or _yes(form.get("classify")), download)
+    lang, classify = str(form.get("lang") or lang), classify or _yes(form.get("classify"))
+    state = FormState(text, str(form.get("format") or ""), classify)
+    try:
+        if lang not in LANGUAGES:
+            raise BadRequest(f"unknown language {lang!r}; use en or fr", "Send lang=en or lang=fr.")
+        kept = _kept(form)
+        if upload is not None and getattr(upload, "filename", ""):
+            data, name = await upload.read(), upload.filename
+        elif kept is not None:
+            data, name = kept
+        elif text.strip():
+            data, name = text.encode(), None
+        else:
+            raise BadRequest("no file was chosen and nothing was pasted",
+                             "Choose a file, or paste your role descriptions in the box, then press Validate.",
+                             title="Nothing to validate")
+        if name is not None:
+            state.kept, state.kept_name = _encoded(data), name
+            state.dropped = None if state.kept else name
+        fmt = format_from_name(state.format) or format_from_name(name) or detect_format(data)
+        if fmt is None:
+            raise BadRequest("cannot tell the format: choose one (Turtle, N-Triples, RDF/XML, JSON-LD, CSV or .xlsx)",
+                             "Choose the format in the list, or give the file a name ending .ttl, .csv, .xlsx, .jsonld, .rdf or .nt.",
+                             title="Which format is this?")
+        download = str(form.get("report") or "") or None
+        if download is not None and download not in DOWNLOADS:
+            raise BadRequest(f"no report as {download!r}; ask for one of: {', '.join(DOWNLOADS)}",
+                             "Send report=json, report=turtle, report=html, report=csv or report=input.")
+    except BadRequest as error:
+        raise _with_form(error, state, lang)
+    return Submission(data, fmt, lang, classify, download, name=name, form=state)
+
+
+def _with_form(error: BadRequest, state: FormState, lang: str) -> BadRequest:
+    """``error`` carrying the form as it was, for ``web/errors.py`` to show it again filled in."""
+    error.form = {**asdict(state), "lang": lang if lang in LANGUAGES else "en"}
+    return error
 
 
 def again_link(lang: str, fmt: str | None = None, classify: bool = False) -> str:
@@ -91,11 +156,19 @@ def again_link(lang: str, fmt: str | None = None, classify: bool = False) -> str
 
 
 def _resend(submission: Submission) -> dict | None:
-    """The data to send again for a download, as text (a binary .xlsx is not resent: too large a
-    form field, and a text area would change its bytes)."""
-    if len(submission.data) > RESEND_BYTES or submission.format == "xlsx":
+    """The data to send again for a download, up to RESEND_BYTES: text as text, a binary
+    spreadsheet base64-encoded (a text area would change its bytes)."""
+    if len(submission.data) > RESEND_BYTES:
         return None
-    return {"text": submission.data.decode("utf-8", "replace"), "format": submission.format, "classify": submission.classify}
+    common = {"format": submission.format, "classify": submission.classify}
+    if submission.format in BINARY_FORMATS:
+        return {"kept": _encoded(submission.data), "kept_name": submission.name or "", **common}
+    return {"text": submission.data.decode("utf-8", "replace"), **common}
+
+
+def input_turtle(parsed: Parsed) -> str:
+    """The graph read from the input (a spreadsheet's rows or RDF), as Turtle with the vocabulary's prefixes."""
+    return bind_prefixes(parsed.graph).serialize(format="turtle")
 
 
 def _report_page(request: Request, report, submission: Submission, headers: dict) -> Response:
@@ -139,14 +212,14 @@ def validate_router(concurrent: int = 2) -> APIRouter:
 
     @router.get("/validate", response_class=HTMLResponse, summary="the validator page")
     def page(request: Request):
-        chosen = {"format": request.query_params.get("format", ""), "classify": request.query_params.get("classify") != "off"}
-        return render(request, "validate.html", chosen=chosen)
+        chosen = FormState(format=request.query_params.get("format", ""), classify=request.query_params.get("classify") != "off")
+        return render(request, "validate.html", chosen=asdict(chosen), formats=FORMAT_CHOICES)
 
     @router.post("/validate", summary="validate role descriptions (Turtle, N-Triples, RDF/XML, JSON-LD or the CSV template)",
                  description="Send a file as multipart form data (fields file or text, format, lang, classify, report) or the "
                              "data as the body with its media type. The report is negotiated: text/html, application/json or "
-                             "text/turtle (sh:ValidationReport); the form field report=json or report=turtle asks for it as a "
-                             "file instead. classify=true also reads each role with the OWL reasoner (about a second more). "
+                             "text/turtle (sh:ValidationReport); the form field report=json, turtle, html or csv asks for it as a "
+                             "file instead, and report=input for the data as read, converted to Turtle (input.ttl). classify=true also reads each role with the OWL reasoner (about a second more). "
                              "Nothing sent is stored.",
                  openapi_extra=_OPENAPI)
     async def validate(request: Request):
@@ -165,8 +238,15 @@ def validate_router(concurrent: int = 2) -> APIRouter:
                 raise BadRequest("the client went away")
             # Parsing and checking run in a worker thread: a large upload must not stall the event
             # loop that answers everyone else. Unreadable data raises InputError, a BadRequest.
-            submission.parsed = await anyio.to_thread.run_sync(read_input, submission.data, submission.format)
-            require_roles(submission.parsed)
+            try:
+                submission.parsed = await anyio.to_thread.run_sync(read_input, submission.data, submission.format)
+                require_roles(submission.parsed)
+            except BadRequest as error:
+                raise (_with_form(error, submission.form, submission.lang) if submission.form else error)
+            if submission.download == "input":
+                media, filename = DOWNLOADS["input"]
+                return Response(input_turtle(submission.parsed), media_type=media, headers={
+                    "Cache-Control": "no-store", "Content-Disposition": f'attachment; filename="{filename}"'})
             report = await anyio.to_thread.run_sync(validate_graph, submission.parsed.graph, submission.classify)
         return _answer(request, report, submission, media_type)
 

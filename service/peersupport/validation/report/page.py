@@ -12,7 +12,7 @@ from rdflib import Literal, URIRef
 from peersupport.validation.report.advice import fix
 from peersupport.validation.report.citations import pieces
 from peersupport.validation.report.common import (EVIDENCE, SEVERITY_WORDS, WORDS, by_mark, column, counts, group_title,
-                                                  groups, names_a_value, short, tally, term)
+                                                  groups, local, names_a_value, short, tally, term)
 from peersupport.validation.report.summary import summary
 from peersupport.validation.validate import Report, Result
 from peersupport.validation.verdict import Verdict
@@ -97,7 +97,7 @@ def _evidence_view(report: Report, role: URIRef, lang: str) -> list[dict]:
 def view(report: Report, lang: str = "en", origin=None) -> dict:
     """The report as plain values for ``report.html``: the summary in words, the verdict and
     counts, then the results grouped by organisation (its own results, then its roles with
-    their row in the spreadsheet, what each reads as, its marks and results)."""
+    their row and role_id in the spreadsheet, what each reads as, its marks and results)."""
     words = WORDS[lang]
     rows = getattr(origin, "rows", {}) if origin is not None and getattr(origin, "spreadsheet", False) else {}
     found = []
@@ -107,7 +107,9 @@ def view(report: Report, lang: str = "en", origin=None) -> dict:
             if focus is None:
                 group["results"] = [_result_view(report, r, lang, origin) for r in results]
                 continue
+            # A spreadsheet's role is named by its row and role_id (the IRI is made from it).
             group["roles"].append({"iri": str(focus), "label": report.label(focus), "row": rows.get(focus),
+                                   "id": local(focus) if focus in rows else None,
                                    "results": [_result_view(report, r, lang, origin) for r in by_mark(results)],
                                    "verdict": _verdict_view(report, report.verdicts.get(focus), results, lang, origin),
                                    "reading": _reading_view(report, focus, lang),
