@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test load docs context template serve bench clean
+.PHONY: test load docs context template serve bench clean yasgui
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,11 @@ serve: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python -m bench
+
+# The query editor's files, vendored from npm (see service/peersupport/web/static/yasgui/README.md).
+YASGUI_VERSION ?= 4.6.2
+yasgui:
+	tools/vendor_yasgui.sh $(YASGUI_VERSION)
 
 clean:
 	rm -rf $(VENV) build .pytest_cache
