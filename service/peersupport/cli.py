@@ -5,7 +5,8 @@ spreadsheet template: Table Schema, .xlsx, README), ``docs`` (HTML documentation
 ``check`` (the vocabulary's and shapes' pitfalls, HermiT consistency; ``--datacube``: the survey
 cubes' W3C integrity constraints), ``classify`` (what described roles read as), ``validate``
 (SHACL report on role descriptions), ``query`` (a research question), ``generate`` (synthetic
-data), ``serve`` (the web service, its options from ``peersupport.settings``).
+data), ``serve`` (the web service, its options from ``peersupport.settings``), ``load`` (files
+into a remote SPARQL engine, one named graph each).
 """
 
 from __future__ import annotations
@@ -246,6 +247,11 @@ def _cmd_serve(args) -> int:
         print(f"peersupport serve: {error}", file=sys.stderr)
         return 2
     configure(settings.log_level, settings.log_format)
+    if settings.sparql_endpoint and settings.data:
+        print(f"peersupport serve: --data is not served in remote mode (the engine at {settings.sparql_endpoint} answers "
+              "the queries): load the files into it with peersupport load --to URL FILE…, then serve without --data",
+              file=sys.stderr)
+        return 2
     if not settings.sparql_endpoint:
         # Load before the server starts, so a broken file is reported plainly instead of as a failed start-up.
         from peersupport.store.loading import LoadError, prepare_store
@@ -258,6 +264,36 @@ def _cmd_serve(args) -> int:
     # The package's own access log replaces uvicorn's; log_config=None keeps configure()'s handlers.
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=None, access_log=False,
                 log_level=settings.log_level)
+    return 0
+
+
+def _cmd_load(args) -> int:
+    import httpx
+
+    from peersupport.sparql.engines import ENGINES, credentials
+    from peersupport.sparql.remote import RemoteEndpoint
+    from peersupport.store.graph_store import RemoteLoadError, load_files
+    from peersupport.store.loading import extra_files, project_files
+
+    try:
+        files = (project_files() if args.bundled or not args.files else []) + (extra_files(args.files) if args.files else [])
+    except ValueError as error:
+        print(f"peersupport load: {error}", file=sys.stderr)
+        return 2
+    if args.engine == "auto":
+        probe = RemoteEndpoint(args.to, timeout=10.0)
+        engine = probe.engine
+        probe.close()
+    else:
+        engine = ENGINES[args.engine]
+    auth, headers = credentials(scheme=engine.auth)
+    with httpx.Client(timeout=args.timeout, trust_env=False, auth=auth, headers=headers) as client:
+        try:
+            summary = load_files(args.to, engine, files, client, progress=lambda line: print(line, file=sys.stderr))
+        except RemoteLoadError as error:
+            print(f"peersupport load: {error}", file=sys.stderr)
+            return 1
+    print(f"{engine.name} at {args.to}: {summary.text()}")
     return 0
 
 
@@ -334,7 +370,7 @@ def _run_catalogue_query(text: str, args):
     if args.sparql_endpoint:
         from peersupport.sparql.remote import RemoteEndpoint
 
-        return RemoteEndpoint(args.sparql_endpoint, timeout=60.0, max_rows=1_000_000).execute(job)
+        return RemoteEndpoint(args.sparql_endpoint, timeout=60.0, max_rows=1_000_000, engine=args.engine).execute(job)
     import pyoxigraph as ox
 
     from peersupport.store.loading import prepare_store, project_files
@@ -426,6 +462,20 @@ def build_parser() -> argparse.ArgumentParser:
     _add_settings(serve)
     serve.set_defaults(run=_cmd_serve)
 
+    from peersupport.sparql.engines import NAMES
+
+    load = sub.add_parser("load", help="load files into a remote SPARQL engine, one named graph per file (Graph Store "
+                                       "protocol); files unchanged since the last load are skipped")
+    load.add_argument("files", nargs="*", type=_existing_path, metavar="FILE",
+                      help="RDF files or folders, as local/… graphs (default: the bundled graphs)")
+    load.add_argument("--to", required=True, metavar="URL", help="the engine's SPARQL query endpoint")
+    load.add_argument("--engine", choices=("auto",) + NAMES, default="auto",
+                      help="the engine (default: told from its answers); credentials come from PEERSUPPORT_ENGINE_USER "
+                           "and PEERSUPPORT_ENGINE_PASSWORD or PEERSUPPORT_ENGINE_TOKEN, never from the command line")
+    load.add_argument("--bundled", action="store_true", help="the bundled graphs too, when files are given")
+    load.add_argument("--timeout", type=float, default=600.0, metavar="SECONDS", help="for each request (default 600)")
+    load.set_defaults(run=_cmd_load)
+
     query = sub.add_parser("query", help="run a catalogue query (research question) on the shipped data")
     query.add_argument("name", nargs="?", metavar="NAME", help="the query's name (see --list)")
     query.add_argument("--list", action="store_true", help="list the catalogue with each query's parameters")
@@ -433,6 +483,8 @@ def build_parser() -> argparse.ArgumentParser:
     query.add_argument("--output", choices=tuple(_QUERY_OUTPUTS), default="table")
     query.add_argument("--store", type=Path, default=Path("store"), help="store folder (default ./store)")
     query.add_argument("--sparql-endpoint", default=None, help="ask this SPARQL endpoint instead of the embedded store")
+    query.add_argument("--engine", choices=("auto",) + NAMES, default="auto", help="the engine behind --sparql-endpoint "
+                                                                                  "(default: told from its answers)")
     query.add_argument("--verbose", action="store_true", help="show store loading progress")
     query.set_defaults(run=_cmd_query)
 

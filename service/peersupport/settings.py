@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+from peersupport.sparql.engines import NAMES as ENGINE_NAMES
+
 
 @dataclass(frozen=True)
 class Setting:
@@ -88,6 +90,9 @@ TABLE: tuple[Setting, ...] = (
     Setting("validation_slots", 2, "how many validations run at once (the others wait their turn)", _positive(int)),
     Setting("sparql_endpoint", None, "answer queries from this remote SPARQL endpoint instead of the embedded store",
             metavar="URL"),
+    Setting("sparql_engine", "auto", "the engine behind --sparql-endpoint, which sets how queries are sent to it "
+                                     "(auto: told from its answers)",
+            choices=("auto",) + ENGINE_NAMES),
     Setting("log_level", "info", "the least important log lines shown", choices=("debug", "info", "warning", "error")),
     Setting("log_format", "text", "log lines as text, or as one JSON object per line", choices=("text", "json")),
 )

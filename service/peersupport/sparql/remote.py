@@ -1,8 +1,9 @@
 """Sending queries to a remote SPARQL 1.1 endpoint instead of the embedded store (Oxigraph
 server, Fuseki, Virtuoso, QLever): the same protocol checks run first, then the query is passed
-on as a form-encoded POST.
+on as a form-encoded POST, shaped for the engine's profile (``sparql.engines``: how the default
+graph is the union of the named graphs, what to ask for, how parameters are bound).
 
-The answer is asked for in one format we parse as it streams in (SPARQL JSON results, or
+The answer is asked for in formats we parse as it streams in (SPARQL JSON results, or
 N-Triples for graphs), so the result-row cap holds as for the embedded store: reading stops at
 the cap and the connection is closed, and the rows are then written in the media type the client
 negotiated. The time limit covers the whole answer. The SPARQL protocol has no way to cancel a
@@ -25,6 +26,7 @@ import httpx
 import pyoxigraph as ox
 
 from peersupport.errors import BadRequest, Busy, Timeout, UpstreamFailure
+from peersupport.sparql import engines
 from peersupport.sparql.execution import serialize_result
 from peersupport.sparql.jobs import QueryJob, Reply
 from peersupport.sparql.text import names_dataset
@@ -34,7 +36,10 @@ _RESULT_FORMATS = {"application/sparql-results+json": ox.QueryResultsFormat.JSON
                    "text/tab-separated-values": ox.QueryResultsFormat.TSV}
 _GRAPH_FORMATS = {"application/n-triples": ox.RdfFormat.N_TRIPLES, "text/turtle": ox.RdfFormat.TURTLE,
                   "application/rdf+xml": ox.RdfFormat.RDF_XML}
-_ASK_FOR = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.5"
+GRAPH_LIST_LIMIT = 10_000  # graphs named for an engine whose default graph is not their union, at the most
+GRAPH_LIST_SECONDS = 30.0  # how long the engine's list of graphs is kept
+# A graph no engine holds: the default graph of an engine holding no graph of its own is empty.
+NO_GRAPH = "urn:peersupport:no-graph"
 log = logging.getLogger(__name__)
 ERROR_BODY_BYTES = 64 * 1024  # of an error answer, read at the most
 # Answers about this service's access to the endpoint (its address, its credentials), not the query.
@@ -68,20 +73,73 @@ class _ResponseStream(io.RawIOBase):
 
 
 class RemoteEndpoint:
-    def __init__(self, url: str, timeout: float = 10.0, max_rows: int = 10_000):
-        self.url, self.timeout, self.max_rows = url, timeout, max_rows
-        self._client = httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False)
+    """``engine``: a name of ``engines.ENGINES``, or "auto" to tell it from the endpoint's first
+    answer; ``auth`` and ``headers`` go with every request (``engines.credentials`` reads them
+    from the environment when not given)."""
 
-    def execute(self, job: QueryJob) -> Reply:
-        form = {"query": job.query, "default-graph-uri": list(job.default_graphs),
-                "named-graph-uri": list(job.named_graphs)}
+    def __init__(self, url: str, timeout: float = 10.0, max_rows: int = 10_000, engine: str = "auto",
+                 auth: httpx.Auth | None = None, headers: dict[str, str] | None = None):
+        self.url, self.timeout, self.max_rows = url, timeout, max_rows
+        if auth is None and headers is None:
+            auth, headers = engines.credentials()
+        self._engine = engines.ENGINES.get(engine)
+        self._graphs: tuple[float, list[str]] | None = None
+        self._client = httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False, auth=auth, headers=headers)
+
+    @property
+    def engine(self) -> engines.Engine:
+        """The engine's profile, asked of the endpoint once when it was not given."""
+        if self._engine is None:
+            try:
+                response = self._client.post(self.url, data={"query": "ASK {}"}, headers={"Accept": engines.RESULTS_ACCEPT})
+            except httpx.HTTPError:
+                return engines.ENGINES["generic"]  # for now: asked again next time
+            self._engine = engines.detect(response.headers.get("server"))
+            log.info("the SPARQL endpoint %s is taken for %s", self.url, self._engine.name)
+        return self._engine
+
+    def graphs(self) -> list[str]:
+        """The graphs the engine holds (its system graphs left out), at most ``GRAPH_LIST_LIMIT``,
+        kept ``GRAPH_LIST_SECONDS``."""
+        if self._graphs is not None and time.monotonic() - self._graphs[0] < GRAPH_LIST_SECONDS:
+            return self._graphs[1]
+        query = f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }} LIMIT {GRAPH_LIST_LIMIT + 100}"
+        try:
+            response = self._client.post(self.url, data={"query": query}, headers={"Accept": "application/sparql-results+json"})
+        except httpx.HTTPError:
+            raise UpstreamFailure("the SPARQL endpoint behind this service did not answer") from None
+        if response.status_code != 200:
+            raise _failure(response, response.text[:ERROR_BODY_BYTES])
+        try:
+            rows = response.json()["results"]["bindings"]
+        except (ValueError, KeyError, TypeError):
+            raise UpstreamFailure("the SPARQL endpoint behind this service sent a malformed list of its graphs") from None
+        from peersupport.store.graph_store import MANIFEST  # the hashes of loaded files, not data
+
+        found = sorted(row["g"]["value"] for row in rows if "g" in row and row["g"]["value"] != MANIFEST
+                       and not self.engine.is_system_graph(row["g"]["value"]))
+        self._graphs = (time.monotonic(), found[:GRAPH_LIST_LIMIT])
+        return self._graphs[1]
+
+    def form(self, job: QueryJob) -> dict:
+        """The form posted for ``job``, shaped for the engine."""
+        engine = self.engine
+        query = engines.bind_in_place(job.query) if engine.bind_in_place else job.query
+        form = {"query": query, "default-graph-uri": list(job.default_graphs), "named-graph-uri": list(job.named_graphs)}
         if not job.default_graphs and not job.named_graphs and not names_dataset(job.query):
             # As in the embedded store, the default graph is the union of the named graphs.
-            # Oxigraph server reads this parameter; other servers ignore it (configure their union instead).
-            form["union-default-graph"] = ""
+            if engine.union == "parameter":
+                form["union-default-graph"] = ""
+            else:  # named, so that the engine's own graphs (Virtuoso's virtrdf#) are not counted
+                graphs = self.graphs() or [NO_GRAPH]
+                form["default-graph-uri"], form["named-graph-uri"] = graphs, graphs
+        return form
+
+    def execute(self, job: QueryJob) -> Reply:
+        form = self.form(job)
         deadline = time.monotonic() + self.timeout
         try:
-            with self._client.stream("POST", self.url, data=form, headers={"Accept": _ASK_FOR}) as response:
+            with self._client.stream("POST", self.url, data=form, headers={"Accept": self.engine.accept(job.query)}) as response:
                 return self._relay(response, job, deadline)
         except (httpx.TimeoutException, _Deadline):
             raise Timeout(f"query stopped: the SPARQL endpoint did not answer within {self.timeout:g} s") from None

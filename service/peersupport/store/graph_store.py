@@ -1,0 +1,108 @@
+"""Loading files into a remote SPARQL engine (``peersupport load --to URL``), one named graph per
+file as in the embedded store, with the SPARQL 1.1 Graph Store HTTP Protocol: each file is sent
+with ``PUT …?graph=IRI``, which replaces the graph, so loading again gives the same graphs.
+
+A file whose SHA-256 is the one last loaded is skipped: the hashes are kept in a graph of the
+engine (``MANIFEST``), one triple per loaded graph, replaced at the end of a load. Turtle,
+N-Triples and RDF/XML are sent as they are; JSON-LD, which not every engine reads, is sent as
+N-Triples.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+
+from peersupport.sparql.engines import Engine
+from peersupport.store.loading import GRAPH_BASE, RDF_FORMATS, graph_name
+
+log = logging.getLogger(__name__)
+MANIFEST = GRAPH_BASE + "loaded"
+SHA256 = GRAPH_BASE + "loaded#sha256"
+_SENT_AS = {".ttl": "text/turtle", ".nt": "application/n-triples", ".rdf": "application/rdf+xml"}
+
+
+class RemoteLoadError(Exception):
+    """The engine refused a file, or could not be reached; the message names the file."""
+
+
+@dataclass
+class LoadSummary:
+    loaded: list[tuple[str, int]] = field(default_factory=list)  # (name, triples in the engine)
+    skipped: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def text(self) -> str:
+        triples = sum(count for _, count in self.loaded)
+        return (f"{len(self.loaded)} file{'s' if len(self.loaded) != 1 else ''} loaded ({triples} triples), "
+                f"{len(self.skipped)} unchanged, in {self.seconds:.1f} s")
+
+
+def load_files(endpoint: str, engine: Engine, files: list[tuple[str, Path]], client: httpx.Client,
+               progress=print) -> LoadSummary:
+    """Put each of ``files`` (name, path) into its graph of the engine behind the query endpoint
+    ``endpoint``; ``progress`` is given one line per file."""
+    store_url = engine.graph_store_url(endpoint)
+    known = _loaded_hashes(endpoint, client)
+    summary, started = LoadSummary(), time.monotonic()
+    for index, (name, path) in enumerate(files, start=1):
+        iri = graph_name(name).value
+        body = path.read_bytes()
+        digest = hashlib.sha256(body).hexdigest()
+        if known.get(iri) == digest:
+            summary.skipped.append(name)
+            progress(f"[{index}/{len(files)}] {name}: unchanged, skipped")
+            continue
+        media_type = _SENT_AS.get(path.suffix)
+        if media_type is None:  # JSON-LD
+            body = ox.serialize(ox.parse(body, format=RDF_FORMATS[path.suffix]), format=ox.RdfFormat.N_TRIPLES)
+            media_type = "application/n-triples"
+        sent = time.monotonic()
+        _put(client, store_url, iri, body, media_type, name)
+        count = _count(endpoint, client, iri)
+        known[iri] = digest
+        summary.loaded.append((name, count))
+        progress(f"[{index}/{len(files)}] {name}: {count} triples in {time.monotonic() - sent:.2f} s")
+    if summary.loaded:
+        manifest = "".join(f"<{iri}> <{SHA256}> \"{digest}\" .\n" for iri, digest in sorted(known.items()))
+        _put(client, store_url, MANIFEST, manifest.encode(), "application/n-triples", "the list of loaded files")
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+def _put(client: httpx.Client, store_url: str, iri: str, body: bytes, media_type: str, name: str) -> None:
+    try:
+        response = client.put(store_url, params={"graph": iri}, content=body, headers={"Content-Type": media_type})
+    except httpx.HTTPError as error:
+        raise RemoteLoadError(f"{name}: the engine's Graph Store ({store_url}) did not answer: {type(error).__name__}") from None
+    if response.status_code not in (200, 201, 204):
+        detail = response.text.strip()[:300]
+        hint = " (check PEERSUPPORT_ENGINE_USER and PEERSUPPORT_ENGINE_PASSWORD)" if response.status_code in (401, 403) else ""
+        raise RemoteLoadError(f"{name}: the engine refused it with status {response.status_code}{hint}"
+                              + (f": {detail}" if detail else ""))
+
+
+def _select(endpoint: str, client: httpx.Client, query: str) -> list[dict]:
+    try:
+        response = client.post(endpoint, data={"query": query}, headers={"Accept": "application/sparql-results+json"})
+    except httpx.HTTPError as error:
+        raise RemoteLoadError(f"the SPARQL endpoint {endpoint} did not answer: {type(error).__name__}") from None
+    if response.status_code != 200:
+        raise RemoteLoadError(f"the SPARQL endpoint {endpoint} answered with status {response.status_code}")
+    return response.json()["results"]["bindings"]
+
+
+def _loaded_hashes(endpoint: str, client: httpx.Client) -> dict[str, str]:
+    rows = _select(endpoint, client, f"SELECT ?g ?h WHERE {{ GRAPH <{MANIFEST}> {{ ?g <{SHA256}> ?h }} }}")
+    return {row["g"]["value"]: row["h"]["value"] for row in rows}
+
+
+def _count(endpoint: str, client: httpx.Client, iri: str) -> int:
+    rows = _select(endpoint, client, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}")
+    return int(rows[0]["n"]["value"])
