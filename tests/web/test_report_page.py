@@ -1,8 +1,10 @@
 """The report page as a coordinator meets it, over HTTP and in headless Chromium: the summary
 first, each problem with its row and column and what to write there, sources cited by title and
-linked to their pages, downloads (CSV with one row per problem, HTML, JSON, Turtle), and "check
-another file" keeping the language and options."""
+linked to their pages, downloads (CSV with one row per problem, HTML, JSON, Turtle, the input as
+Turtle; for .xlsx uploads too), "check another file" keeping the language and options; and input
+that cannot be used shown above the validator's form, still filled in."""
 
+import base64
 import csv
 import html
 import io
@@ -10,6 +12,10 @@ import re
 
 import httpx
 import pytest
+from rdflib import Graph
+from rdflib.compare import isomorphic
+
+from peersupport.validation.inputs import read_input
 
 from ..conftest import REPO
 from ..service_fixtures import base, client  # noqa: F401 (base, client: fixtures)
@@ -122,3 +128,118 @@ def test_the_report_page_in_the_browser(browser, base, tmp_path):  # noqa: F811
     assert "/sources/003" in browser.current_url
     assert browser.find_element(By.TAG_NAME, "h1").text == "So, what's this thing called ‘Peer Support’?"
     screenshot(browser, "source-003")
+
+
+FIVE_MISTAKES = (b"role_id;role_title;remuneraton;can_decline;participation_mode;peer_board_share\n"
+                 b"r1;Peer supporter;paid;maybe;freely chosn;\n"
+                 b"r 2;Befriender;volunteer;yes;;\n")
+
+
+def _fields(page: str, form_start: str) -> dict:
+    """The hidden fields of a form in ``page``, as a browser would send them."""
+    form = page[page.index(form_start):]
+    form = form[:form.index("</form>")]
+    return {name: html.unescape(value) for name, value in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form)}
+
+
+def _problems(page: str) -> list[str]:
+    items = re.findall(r"<li>(.*?)</li>", page[page.index('<ol class="problems">'):page.index("</ol>")], re.S)
+    return [html.unescape(re.sub(r"<[^>]+>", "", item)).replace("\n", " ").strip() for item in items]
+
+
+def test_a_spreadsheet_that_cannot_be_read_comes_back_above_the_form_still_filled_in(base, client):
+    answer = client.post(base + "/validate", files={"file": ("our roles.csv", FIVE_MISTAKES, "text/csv")},
+                         data={"lang": "en", "format": "csv"}, headers={"Accept": "text/html"})
+    assert answer.status_code == 400 and answer.headers["content-type"] == "text/html; charset=utf-8"
+    page = answer.text
+    assert page.index('<section class="problem" role="alert"') < page.index('<form id="validate-form"')
+    assert '<h2 id="problem-title">Cannot read the data</h2>' in page
+    assert '<p class="message">4 problems found in your data; every one is listed.</p>' in page
+    assert _problems(page) == [
+        "Row 1, column C remuneraton unknown column; did you mean remuneration? Write remuneration instead of remuneraton.",
+        "Row 2, column D can_decline 'maybe' is not yes or no",
+        "Row 2, column E participation_mode unknown value 'freely chosn'; did you mean 'freely chosen'? allowed: assigned, "
+        'freely chosen, mandated, "referred, free to decline" Write freely chosen instead of freely chosn.',
+        "Row 3, column A role_id 'r 2' is not a valid identifier (letters, digits, - _ . only)"]
+    fields = _fields(page, '<form id="validate-form"')
+    assert base64.b64decode(fields["kept"]) == FIVE_MISTAKES and fields["kept_name"] == "our roles.csv"
+    assert '<input type="checkbox" name="keep" value="on" checked> Send again the file you sent: <strong>our roles.csv</strong>' in page
+    assert '<option value="csv" selected>' in page and '<option value="en" selected>' in page
+    assert '<input type="checkbox" name="classify" value="on">' in page  # not ticked: it was not sent
+    # Sent again as kept, the file gives the same problems; unticked, the pasted text is read instead.
+    again = client.post(base + "/validate", data={**fields, "keep": "on", "format": "csv"}, headers={"Accept": "text/html"})
+    assert again.status_code == 400 and _problems(again.text) == _problems(page)
+    pasted = "role_id,role_title\nr1,Peer supporter\n"
+    fixed = client.post(base + "/validate", data={"kept": fields["kept"], "kept_name": "our roles.csv", "text": pasted},
+                        headers={"Accept": "application/json"})
+    assert fixed.status_code == 200 and fixed.json()["summary"]["roles"] == 1
+
+
+def test_pasted_data_with_no_role_comes_back_in_the_text_box_in_french(base, client):
+    pasted = "@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\n"
+    answer = client.post(base + "/validate?lang=fr", data={"text": pasted, "lang": "fr", "format": "turtle", "classify": "on"},
+                         headers={"Accept": "text/html"})
+    page = html.unescape(answer.text)
+    assert answer.status_code == 400 and '<html lang="fr">' in page
+    assert '<h2 id="problem-title">Aucun rôle trouvé</h2>' in page
+    assert "<p class=\"message\">No role was found: nothing in the data is an org:Post" in page
+    assert f'<textarea name="text" id="text" rows="12">\n{pasted}</textarea>' in page
+    assert '<option value="turtle" selected>' in page and '<input type="checkbox" name="classify" value="on" checked>' in page
+    assert 'name="kept"' not in page
+
+
+def test_an_upload_too_large_to_keep_is_named_and_not_kept(base, client):
+    large = b"role_id,role_title\n" + b"# padding\n" * 60_000  # 600 KB: above the 512 KB kept in a page
+    page = client.post(base + "/validate", files={"file": ("big.csv", large, "text/csv")}, headers={"Accept": "text/html"}).text
+    assert 'name="kept"' not in page
+    assert "<strong>big.csv</strong> was too large to keep in this page (over 512 KB): choose it again." in page
+
+
+def test_machine_clients_keep_their_error_answers(base, client):
+    files = {"file": ("roles.csv", FIVE_MISTAKES, "text/csv")}
+    as_json = client.post(base + "/validate", files=files, headers={"Accept": "application/json"})
+    assert as_json.status_code == 400 and as_json.json()["error"]["message"].startswith("4 problems in the spreadsheet:\n")
+    assert set(as_json.json()["error"]) == {"status", "title", "message", "hint", "request_id", "line", "column"}
+    as_text = client.post(base + "/validate", files=files, headers={"Accept": "*/*"})  # as curl sends
+    assert as_text.status_code == 400 and as_text.headers["content-type"] == "text/plain; charset=utf-8"
+    assert as_text.text.startswith("4 problems in the spreadsheet:\n- row 1, column C `remuneraton`: unknown column")
+
+
+def test_an_xlsx_report_offers_the_downloads_and_the_input_as_turtle(base, client):
+    workbook = (REPO / "data/templates/roles.xlsx").read_bytes()
+    page = client.post(base + "/validate", files={"file": ("roles.xlsx", workbook, "application/octet-stream")},
+                       data={"lang": "en"}, headers={"Accept": "text/html"}).text
+    fields = _fields(page, '<form class="downloads"')
+    assert base64.b64decode(fields["kept"]) == workbook
+    assert (fields["kept_name"], fields["keep"], fields["format"]) == ("roles.xlsx", "on", "xlsx")
+    buttons = re.findall(r'<button type="submit" name="report" value="(\w+)">([^<]+)</button>', page)
+    assert buttons == [("csv", "Problems (CSV, one row per problem)"), ("html", "This page (HTML)"), ("json", "JSON"),
+                       ("turtle", "Turtle (SHACL report)"), ("input", "Your data converted to Turtle")]
+    as_csv = client.post(base + "/validate", data={**fields, "report": "csv"})
+    rows = list(csv.DictReader(io.StringIO(as_csv.content.decode("utf-8-sig"))))
+    assert [(r["row"], r["column"], r["severity"]) for r in rows] == [("5", "peer_supervision (AC)", "warning")]
+    as_input = client.post(base + "/validate", data={**fields, "report": "input"})
+    assert as_input.headers["content-disposition"] == 'attachment; filename="input.ttl"'
+    assert as_input.headers["content-type"].startswith("text/turtle")
+    assert "@prefix ps: <https://w3id.org/peer-support/> ." in as_input.text
+    assert isomorphic(Graph().parse(data=as_input.text, format="turtle"), read_input(workbook, "xlsx").graph)
+
+
+def test_the_input_as_turtle_from_pasted_csv(base, client):
+    answer = _post(client, base, report="input")
+    assert isomorphic(Graph().parse(data=answer.text, format="turtle"), read_input(mixed_csv().encode(), "csv").graph)
+    spec = client.get(base + "/openapi.json").json()["paths"]["/validate"]["post"]
+    report = spec["requestBody"]["content"]["multipart/form-data"]["schema"]["properties"]["report"]
+    assert report["enum"] == ["json", "turtle", "html", "csv", "input"] and "in Turtle" in report["description"]
+
+
+def test_the_report_page_speaks_plainly_and_names_roles_by_row_and_id(base, client):
+    for lang in ("en", "fr"):
+        page = _post(client, base, lang=lang).text
+        assert 'class="verdict"' not in page and "does not conform" not in page and "non conforme" not in page
+        assert "https://example.org/roles/" not in page.split('<form class="downloads"')[0]
+        row = "row" if lang == "en" else "ligne"
+        assert f'<p class="iri"><span class="row">{row} 6</span> · role_id <code>lead</code></p>' in page
+    body = (REPO / "data/examples/invalid/title-only.ttl").read_text()
+    rdf = client.post(base + "/validate", data={"text": body, "format": "turtle"}, headers={"Accept": "text/html"}).text
+    assert re.search(r'<details class="iri"><summary>Address \(IRI\)</summary><code>[^<]+</code></details>', rdf)
