@@ -34,6 +34,17 @@ def client():
             raise errors.InputError("Turtle syntax error: expected '.' & <more>", line=3, column=7)
         raise error_type("the thing named <here> & there failed", hint="Do this & that.")
 
+    @app.get("/spreadsheet")
+    def spreadsheet():
+        error = errors.InputError("2 problems in the spreadsheet:\n- row 2, column B `remuneration`: …\n- row 3, column A `role_id`: …")
+        error.problems = [{"message": "unknown value 'payed'; did you mean 'paid'?", "row": 2, "column": "B",
+                           "name": "remuneration", "value": "payed", "allowed": ["paid"], "suggestion": "paid"},
+                          {"message": "unknown column; did you mean `role_id`?", "row": 1, "column": "A", "name": "rol_id",
+                           "value": "rol_id", "allowed": [], "suggestion": "role_id"},
+                          {"message": "the role_id column is required <here>", "row": None, "column": None, "name": None,
+                           "value": None, "allowed": [], "suggestion": None}]
+        raise error
+
     @app.get("/crash")
     def crash():
         raise RuntimeError("a secret internal detail")
@@ -140,3 +151,20 @@ def test_errors_survive_the_pipe_from_a_query_worker():
         errors.Busy, "all busy", 503, {"Retry-After": "1"}, errors.Busy.hint)
     located = pickle.loads(pickle.dumps(errors.InputError("bad", line=2, column=5)))
     assert (str(located), located.line, located.column) == ("line 2, column 5: bad", 2, 5)
+
+
+def test_the_error_page_lists_each_problem_of_a_spreadsheet_on_its_own(client):
+    page = client.get("/spreadsheet", headers={"Accept": BROWSER}).text
+    assert '<p class="message">3 problems found in your data; every one is listed.</p>' in page
+    items = page[page.index('<ol class="problems">'):page.index("</ol>")]
+    assert items.count("<li>") == 3
+    assert ('<li><span class="where">Row 2, column B <code>remuneration</code></span> <span class="what">unknown value '
+            '&#39;payed&#39;; did you mean &#39;paid&#39;?</span>\n<span class="fix">Write <code>paid</code> instead of '
+            '<code>payed</code>.</span></li>') in items
+    assert "did you mean <code>role_id</code>?" in items
+    as_json = client.get("/spreadsheet", headers={"Accept": "application/json"}).json()["error"]
+    assert as_json["message"].startswith("2 problems in the spreadsheet:\n") and "problems" not in as_json
+    assert '<li><span class="what">the role_id column is required &lt;here&gt;</span>' in items
+    assert "2 problems in the spreadsheet:" not in page  # the joined message gives way to the list
+    french = client.get("/spreadsheet?lang=fr", headers={"Accept": BROWSER}).text
+    assert "3 problèmes trouvés dans vos données" in french and "Ligne 2, colonne B" in french and "Écrivez <code>paid</code>" in french
