@@ -13,7 +13,8 @@ from urllib.parse import quote
 
 from peersupport import NAMESPACE
 from peersupport.sparql.jobs import Executor
-from peersupport.vocabulary.graph import SOURCE_NAMESPACE, is_term_iri
+from peersupport.vocabulary import docs
+from peersupport.vocabulary.graph import SOURCE_NAMESPACE, is_term_iri, source_id
 from rdflib import URIRef
 
 from peersupport.web.store_reads import DATA_BASE, GRAPH_BASE, Value, count, described, iri_term, labels, prefixed, select
@@ -59,6 +60,10 @@ class _Terms:
         return local_path(iri) or (page_of(iri) if iri in self.held else None)
 
     def show(self, value: Value) -> dict:
+        if value.is_iri and source_id(value.value):
+            cited = docs.source_link(docs.shared_vocabulary(), URIRef(value.value))
+            return {"kind": "iri", "text": cited["text"], "iri": value.value, "prefixed": prefixed(value.value),
+                    "href": cited["href"] if cited["href"].startswith("/") else self.href(value.value)}
         if value.is_iri:
             return {"kind": "iri", "text": self.labels.get(value.value) or prefixed(value.value), "iri": value.value,
                     "prefixed": prefixed(value.value), "href": self.href(value.value)}
@@ -86,17 +91,22 @@ def resource_view(executor: Executor, iri: str, lang: str, offset: int = 0) -> d
     terms = _Terms(executor, values, lang)
     graphs: dict[str, dict] = {}
     nodes: dict[tuple, dict] = {}
+    properties: dict[tuple, dict] = {}
     for row in rows:
         graph = graphs.setdefault(row["g"].value, {**_graph_view(row["g"].value), "statements": []})
         key = (row["g"].value, row["p"].value, row["o"].kind, row["o"].value)
         if key not in nodes:
-            nodes[key] = {"property": terms.show(row["p"]), "value": terms.show(row["o"])}
-            graph["statements"].append(nodes[key])
+            nodes[key] = terms.show(row["o"])
+            grouped = properties.setdefault((row["g"].value, row["p"].value), {"property": terms.show(row["p"]), "values": []})
+            if not grouped["values"]:
+                graph["statements"].append(grouped)
+            grouped["values"].append(nodes[key])
         if "bp" in row:
-            nodes[key]["value"]["statements"].append({"property": terms.show(row["bp"]), "value": terms.show(row["bo"])})
+            nodes[key]["statements"].append({"property": terms.show(row["bp"]), "value": terms.show(row["bo"])})
     for graph in graphs.values():
-        graph["statements"].sort(key=lambda s: (s["property"]["iri"] != RDF_TYPE, s["property"]["text"].lower(),
-                                                s["value"]["text"].lower()))
+        graph["statements"].sort(key=lambda s: (s["property"]["iri"] != RDF_TYPE, s["property"]["text"].lower()))
+        for statement in graph["statements"]:
+            statement["values"].sort(key=lambda v: v["text"].lower())
     kinds = sorted({terms.show(row["o"])["text"] for row in rows if row["p"].value == RDF_TYPE})
     return {
         "iri": iri, "label": terms.labels.get(iri) or prefixed(iri), "prefixed": prefixed(iri), "kinds": kinds,
