@@ -95,7 +95,8 @@ def test_upload_an_invalid_role_and_see_the_violation(browser, base):
                                    "If that is wrong, write ps:roleHolderReceivesSupport true ; instead.")
     marks = [row.text for row in browser.find_elements(By.CSS_SELECTOR, "table.marks tbody tr")]
     assert marks == ["reciprocal contradicted", "voluntary shown", "lived experience shown", "non-clinical shown"]
-    assert browser.find_element(By.CSS_SELECTOR, "p.verdict").text == "does not conform (1 violations, 0 warnings, 0 infos)"
+    assert browser.find_element(By.CSS_SELECTOR, "section.summary p.said").text == "1 role checked; 1 of them claims peer support."
+    assert not browser.find_elements(By.CSS_SELECTOR, "p.verdict")  # the plain-words summary says it
     assert browser.find_element(By.CSS_SELECTOR, 'nav.top a[aria-current="page"]').text == "Validate"
     assert browser.find_element(By.LINK_TEXT, "Check another file").get_attribute("href").endswith("/validate?lang=en&format=turtle&classify=on")
     screenshot(browser, "report")
@@ -110,8 +111,11 @@ def test_the_csv_template_report_in_french(browser, base):
     browser.find_element(By.ID, "file").send_keys(str(REPO / "data/templates/roles.csv"))
     Select(browser.find_element(By.ID, "lang")).select_by_value("fr")
     browser.find_element(By.ID, "validate-button").click()
-    WebDriverWait(browser, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, "p.verdict"))
-    assert browser.find_element(By.CSS_SELECTOR, "p.verdict").text == "conforme : aucune violation (0 violations, 1 avertissements, 0 informations)"
+    WebDriverWait(browser, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, "section.summary"))
+    assert [p.text for p in browser.find_elements(By.CSS_SELECTOR, "section.summary p.said")] == [
+        "4 rôles vérifiés, dont 3 se disent soutien par les pairs.",
+        "3 rôles sont du soutien par les pairs au sens des sources ; 1 n’en est pas."]
+    assert "ligne 2 · role_id ward-visitor" in [p.text for p in browser.find_elements(By.CSS_SELECTOR, "p.iri")]
     assert browser.find_element(By.CSS_SELECTOR, "section.organisation h2").text == "Organisation : Our Voices Peer Network"
     verdicts = [p.text for p in browser.find_elements(By.CSS_SELECTOR, "p.role-verdict")]
     assert verdicts == ["verdict : soutien par les pairs (se dit soutien par les pairs)"] * 2 + [
@@ -120,18 +124,17 @@ def test_the_csv_template_report_in_french(browser, base):
     screenshot(browser, "report-csv-fr")
 
 
-def test_validating_nothing_shows_the_error_page_in_the_site_layout(browser, base):
+def test_validating_nothing_says_so_above_the_form(browser, base):
     from selenium.webdriver.common.by import By
 
     browser.get(base + "/validate")
     browser.find_element(By.ID, "validate-button").click()
     problem = browser.find_element(By.CSS_SELECTOR, "section.problem")
-    assert problem.find_element(By.TAG_NAME, "h1").text == "Nothing to validate"
+    assert problem.find_element(By.TAG_NAME, "h2").text == "Nothing to validate"
     assert problem.find_element(By.CSS_SELECTOR, "p.message").text == "No file was chosen and nothing was pasted"
     assert browser.find_elements(By.CSS_SELECTOR, "nav.top a") and browser.find_element(By.TAG_NAME, "footer")
+    assert browser.find_element(By.ID, "validate-form") and browser.title.startswith("Error: Nothing to validate")
     screenshot(browser, "error-nothing-to-validate")
-    problem.find_element(By.LINK_TEXT, "Back to the form").click()
-    assert browser.find_element(By.ID, "validate-form")
 
 
 def test_vocabulary_page_and_a_missing_term(browser, base):

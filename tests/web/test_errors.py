@@ -158,7 +158,7 @@ def test_the_error_page_lists_each_problem_of_a_spreadsheet_on_its_own(client):
     assert '<p class="message">3 problems found in your data; every one is listed.</p>' in page
     items = page[page.index('<ol class="problems">'):page.index("</ol>")]
     assert items.count("<li>") == 3
-    assert ('<li><span class="where">Row 2, column B <code>remuneration</code></span> <span class="what">unknown value '
+    assert ('<li><span class="where">Row 2, column B <code>remuneration</code>:</span> <span class="what">unknown value '
             '&#39;payed&#39;; did you mean &#39;paid&#39;?</span>\n<span class="fix">Write <code>paid</code> instead of '
             '<code>payed</code>.</span></li>') in items
     assert "did you mean <code>role_id</code>?" in items

@@ -156,11 +156,11 @@ def test_a_spreadsheet_that_cannot_be_read_comes_back_above_the_form_still_fille
     assert '<h2 id="problem-title">Cannot read the data</h2>' in page
     assert '<p class="message">4 problems found in your data; every one is listed.</p>' in page
     assert _problems(page) == [
-        "Row 1, column C remuneraton unknown column; did you mean remuneration? Write remuneration instead of remuneraton.",
-        "Row 2, column D can_decline 'maybe' is not yes or no",
-        "Row 2, column E participation_mode unknown value 'freely chosn'; did you mean 'freely chosen'? allowed: assigned, "
+        "Row 1, column C remuneraton: unknown column; did you mean remuneration? Write remuneration instead of remuneraton.",
+        "Row 2, column D can_decline: 'maybe' is not yes or no",
+        "Row 2, column E participation_mode: unknown value 'freely chosn'; did you mean 'freely chosen'? allowed: assigned, "
         'freely chosen, mandated, "referred, free to decline" Write freely chosen instead of freely chosn.',
-        "Row 3, column A role_id 'r 2' is not a valid identifier (letters, digits, - _ . only)"]
+        "Row 3, column A role_id: 'r 2' is not a valid identifier (letters, digits, - _ . only)"]
     fields = _fields(page, '<form id="validate-form"')
     assert base64.b64decode(fields["kept"]) == FIVE_MISTAKES and fields["kept_name"] == "our roles.csv"
     assert '<input type="checkbox" name="keep" value="on" checked> Send again the file you sent: <strong>our roles.csv</strong>' in page
@@ -243,3 +243,44 @@ def test_the_report_page_speaks_plainly_and_names_roles_by_row_and_id(base, clie
     body = (REPO / "data/examples/invalid/title-only.ttl").read_text()
     rdf = client.post(base + "/validate", data={"text": body, "format": "turtle"}, headers={"Accept": "text/html"}).text
     assert re.search(r'<details class="iri"><summary>Address \(IRI\)</summary><code>[^<]+</code></details>', rdf)
+
+
+def test_mistakes_shown_above_the_filled_form_in_the_browser_then_a_dropped_file(browser, base, tmp_path):  # noqa: F811
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    upload = tmp_path / "our roles.csv"
+    upload.write_bytes(FIVE_MISTAKES)
+    browser.get(base + "/validate")
+    browser.find_element(By.ID, "file").send_keys(str(upload))
+    browser.find_element(By.CSS_SELECTOR, 'input[name="classify"]').click()
+    browser.find_element(By.ID, "validate-button").click()
+    WebDriverWait(browser, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, "ol.problems"))
+    problem = browser.find_element(By.CSS_SELECTOR, "section.problem")
+    assert problem.find_element(By.TAG_NAME, "h2").text == "Cannot read the data"
+    items = [li.text for li in problem.find_elements(By.CSS_SELECTOR, "ol.problems li")]
+    assert items[0] == "Row 1, column C remuneraton: unknown column; did you mean remuneration?\nWrite remuneration instead of remuneraton."
+    assert items[2].startswith("Row 2, column E participation_mode: unknown value 'freely chosn'; did you mean 'freely chosen'?")
+    assert items[2].endswith("\nWrite freely chosen instead of freely chosn.") and len(items) == 4
+    assert browser.find_element(By.CSS_SELECTOR, "p.kept label").text == "Send again the file you sent: our roles.csv"
+    assert not browser.find_element(By.CSS_SELECTOR, 'input[name="classify"]').is_selected()  # as it was chosen
+    assert problem.location["y"] < browser.find_element(By.ID, "validate-form").location["y"]
+    screenshot(browser, "validate-errors")
+    # A corrected file dropped on the file area replaces the kept one.
+    corrected = (b"role_id;role_title;remuneration;can_decline;participation_mode\n"
+                 b"r1;Peer supporter;paid;yes;freely chosen\nr2;Befriender;volunteer;yes;\n").decode()
+    name = browser.execute_script(
+        "const dt = new DataTransfer(); dt.items.add(new File([arguments[0]], 'corrected.csv', {type: 'text/csv'}));"
+        "const area = document.getElementById('drop');"
+        "area.dispatchEvent(new DragEvent('dragover', {dataTransfer: dt, bubbles: true, cancelable: true}));"
+        "const over = area.classList.contains('over');"
+        "area.dispatchEvent(new DragEvent('drop', {dataTransfer: dt, bubbles: true, cancelable: true}));"
+        "return [over, area.classList.contains('over'), document.getElementById('file').files[0].name];", corrected)
+    assert name == [True, False, "corrected.csv"]
+    assert not browser.find_element(By.CSS_SELECTOR, 'input[name="keep"]').is_selected()
+    Select(browser.find_element(By.ID, "format")).select_by_value("")
+    browser.find_element(By.ID, "validate-button").click()
+    WebDriverWait(browser, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, "section.summary"))
+    assert browser.find_element(By.CSS_SELECTOR, "section.summary p.said").text == "2 roles checked; 1 of them claims peer support."
+    fixes = [f.text for f in browser.find_elements(By.CSS_SELECTOR, "span.fix")]
+    assert "What to do: If it is so, write yes in column non_clinical (a column to add) of row 2; if not, write no." in fixes, fixes
