@@ -119,7 +119,7 @@ def bind_in_place(text: str) -> str:
         while subqueries and depth < subqueries[-1]:
             subqueries.pop()
         if token.kind == "word" and token.text.upper() == "SELECT":
-            subqueries.append(depth + 1)
+            subqueries.append(depth)  # the depth of the brace opening the subquery
         if token.kind != "variable" or token.text[1:] not in by_name:
             continue
         if subqueries or stream[position - 1].text.upper() == "AS":
