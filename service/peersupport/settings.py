@@ -88,6 +88,9 @@ TABLE: tuple[Setting, ...] = (
     Setting("max_body_bytes", 11 * 1024 * 1024, "the largest request body accepted (uploads, POSTed queries)", _positive(int)),
     Setting("body_seconds", 30.0, "how long a request body may take to arrive", _positive(float), metavar="SECONDS"),
     Setting("validation_slots", 2, "how many validations run at once (the others wait their turn)", _positive(int)),
+    Setting("validation_seconds", 60.0, "time limit of one validation in seconds (0: none); a validation past it is "
+                                         "stopped, its slot freed, and answered 503 naming this limit", _positive(float),
+            metavar="SECONDS"),
     Setting("sparql_endpoint", None, "answer queries from this remote SPARQL endpoint instead of the embedded store",
             metavar="URL"),
     Setting("sparql_engine", "auto", "the engine behind --sparql-endpoint, which sets how queries are sent to it "

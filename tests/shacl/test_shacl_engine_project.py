@@ -94,7 +94,7 @@ def test_the_fallback_is_said_in_the_report_and_takes_small_graphs_only(monkeypa
     from peersupport.errors import TooLarge
     from peersupport.validation import validate as validation
 
-    def refuse(store, originals=None):
+    def refuse(store, originals=None, deadline=None):
         raise Unsupported("a test says so")
 
     monkeypatch.setattr(validation, "validate_store", refuse)

@@ -22,6 +22,7 @@ from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import SH
 
+from peersupport.deadline import NEVER, Deadline
 from peersupport.shacl.components import CORE, compile_constraints
 from peersupport.shacl.model import INSTANCE_PATH, EngineResult, InvalidShapes, RawResult, Shape, Unsupported
 from peersupport.shacl.rewriting import Analysis, prefixes
@@ -135,10 +136,11 @@ class ShapesGraph:
         for shape in list(self._shapes.values()):
             visit(shape, [])
 
-    def validate(self, store: ox.Store, originals: dict | None = None) -> list[EngineResult]:
+    def validate(self, store: ox.Store, originals: dict | None = None, deadline: Deadline = NEVER) -> list[EngineResult]:
         """The validation results of the store's default graph against the shapes. ``originals``:
-        the written forms of the data's literals Oxigraph changed (``load_graph`` returns them)."""
-        run = Run(self, store, {**self.target_originals, **(originals or {})})
+        the written forms of the data's literals Oxigraph changed (``load_graph`` returns them).
+        Raises ``errors.Timeout`` past ``deadline``, checked before each query."""
+        run = Run(self, store, {**self.target_originals, **(originals or {})}, deadline)
         try:
             raw = []
             for shape in self.top:
@@ -153,8 +155,8 @@ class ShapesGraph:
 class Run:
     """One validation of one store: the node sets put into it, and the conformance already known."""
 
-    def __init__(self, shapes: ShapesGraph, store: ox.Store, originals: dict):
-        self.shapes, self.store, self.originals = shapes, store, originals
+    def __init__(self, shapes: ShapesGraph, store: ox.Store, originals: dict, deadline: Deadline = NEVER):
+        self.shapes, self.store, self.originals, self.deadline = shapes, store, originals, deadline
         self._well_formed: dict = {}
         self._sets: dict[frozenset, str] = {}
         self._pairs: dict[frozenset, str] = {}
@@ -185,6 +187,7 @@ class Run:
     def query(self, text: str):
         """Run a query the engine wrote; one that does not parse is a rewriting the engine cannot
         make, so the caller falls back to pySHACL rather than failing."""
+        self.deadline.check()
         try:
             return self.store.query(text)
         except SyntaxError as error:

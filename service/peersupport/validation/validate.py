@@ -9,7 +9,10 @@ mark (``verdict``) and, when asked and Java is present, HermiT's reading. Should
 support a shapes graph or some data (``shacl.model.Unsupported``), pySHACL validates instead
 (the report says so and why), for graphs of up to ``PYSHACL_MAX_TRIPLES`` only (larger ones are
 refused, 413: pySHACL would take minutes to hours), with calls from several threads serialised
-around it, as it is not safe to run concurrently. Nothing uploaded is stored.
+around it, as it is not safe to run concurrently. Each validation has a time limit
+(``PEERSUPPORT_VALIDATION_SECONDS``), checked between the steps of the entailment, between the
+engine's queries and between pySHACL's: past it, ``errors.Timeout`` (503) is raised in the thread
+that validates, so the work stops and the validation slot is freed. Nothing uploaded is stored.
 ``conforms`` is false only when there is a violation: warnings and infos are advice, not failure.
 Each validation is logged: which engine, how many triples, how long, and why pySHACL had to.
 """
@@ -17,6 +20,7 @@ Each validation is logged: which engine, how many triples, how long, and why pyS
 from __future__ import annotations
 
 import logging
+import os
 import re
 import threading
 import time
@@ -29,6 +33,7 @@ from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.plugins.sparql.processor import prepareQuery
 
+from peersupport.deadline import NEVER, Deadline
 from peersupport.errors import TooLarge
 from peersupport.shacl.engine import ShapesGraph
 from peersupport.shacl.model import Unsupported
@@ -37,6 +42,7 @@ from peersupport.shacl.rewriting import prefixes
 from peersupport.validation.inputs import ROLE_CLASSES, read_input, require_roles
 from peersupport.validation.verdict import PSSH, Verdict, mark_of, read_role
 from peersupport.resources import data_dir
+from peersupport.settings import BY_NAME
 from peersupport.vocabulary.entailment import Closure, entail
 from peersupport.vocabulary.graph import ORG, PS, bind_prefixes, load_ontology
 
@@ -59,9 +65,13 @@ def _prepared(query_text: str):
 class _PreparedQueryGraph(Graph):
     """pySHACL runs each SHACL-SPARQL constraint's text once per focus node, and rdflib parses
     the text every time: 90% of validation time on the examples (7 s against 0.3 s measured).
-    This graph prepares each distinct text once."""
+    This graph prepares each distinct text once, and checks the validation's time limit before
+    each query (the only place pySHACL's loop over focus nodes can be stopped)."""
+
+    deadline: Deadline = NEVER
 
     def query(self, query_object, *args, **kwargs):
+        self.deadline.check()
         if isinstance(query_object, str):
             query_object = _prepared(query_object)
         return super().query(query_object, *args, **kwargs)
@@ -218,14 +228,14 @@ def _engine_results(shapes: Graph, results) -> list[Result]:
     ) for r in results])
 
 
-def validate_store(store: ox.Store, originals: dict | None = None) -> list[Result]:
+def validate_store(store: ox.Store, originals: dict | None = None, deadline: Deadline = NEVER) -> list[Result]:
     """The results for the data in ``store``'s default graph, which must hold the vocabulary too
     (``new_store``); ``originals``: the written forms of literals ``shacl.terms.load_graph``
-    returned. Raises ``Unsupported`` when the engine cannot validate it."""
+    returned. Raises ``Unsupported`` when the engine cannot validate it, ``Timeout`` past ``deadline``."""
     engine = compiled_engine()
     if engine.shapes is None:
         raise Unsupported(engine.unsupported)
-    return _engine_results(engine.shapes.graph, engine.shapes.validate(store, originals))
+    return _engine_results(engine.shapes.graph, engine.shapes.validate(store, originals, deadline))
 
 
 def _messages(shapes: Graph, results_graph: Graph, node, shape) -> dict[str, str]:
@@ -261,9 +271,9 @@ def pyshacl_results(shapes: Graph, results_graph: Graph) -> list[Result]:
     return _sort(results)
 
 
-def implied(data: Graph) -> tuple[Closure, Graph]:
+def implied(data: Graph, deadline: Deadline = NEVER) -> tuple[Closure, Graph]:
     """What the vocabulary's axioms add to ``data``, and those statements as a graph."""
-    closure = entail(data, shapes_and_vocabulary()[1])
+    closure = entail(data, shapes_and_vocabulary()[1], deadline)
     graph = Graph()
     for statement in closure.inferred:
         graph.add(statement)
@@ -284,16 +294,28 @@ def claims_query() -> str:
     return prefixes(shapes, PSSH.PeerSupportClaims) + str(shapes.value(PSSH.PeerSupportClaims, SH.select))
 
 
-def validate_graph(data: Graph, classify: bool = True) -> Report:
+def time_limit(seconds: float | None = None) -> Deadline:
+    """The time limit of one validation: ``seconds``, else ``PEERSUPPORT_VALIDATION_SECONDS``
+    from the environment, else the setting's default (0: none)."""
+    setting = BY_NAME["validation_seconds"]
+    if seconds is None:
+        text = os.environ.get(setting.env)
+        seconds = setting.read(text) if text else setting.default
+    return Deadline(seconds, "the validation", setting.env,
+                    "Send the data in smaller parts, or ask the service's operators to raise the limit.")
+
+
+def validate_graph(data: Graph, classify: bool = True, seconds: float | None = None) -> Report:
     """Validate the role descriptions in ``data`` against the shapes, after applying the
     vocabulary's axioms; give each role its verdict; read each role with HermiT when ``classify``
-    is true and Java is present."""
+    is true and Java is present. Raises ``Timeout`` past the time limit (``time_limit(seconds)``)."""
     vocabulary = shapes_and_vocabulary()[1]
+    deadline = time_limit(seconds)
     started, engine, engine_note = time.perf_counter(), "set-at-a-time", None
-    closure, inferred = implied(data)
+    closure, inferred = implied(data, deadline)
     try:
         store, originals = prepared_store(data, inferred)
-        results = validate_store(store, originals)
+        results = validate_store(store, originals, deadline)
         claims = {to_rdflib(s["this"]) for s in store.query(claims_query())}
     except Unsupported as reason:
         size = len(data) + len(inferred)
@@ -305,7 +327,8 @@ def validate_graph(data: Graph, classify: bool = True) -> Report:
                            "Send the data in smaller parts, or correct what the message names.") from None
         log.warning("pySHACL validates this graph: the set-at-a-time engine does not support it (%s)", reason)
         engine, engine_note = "pySHACL", f"the set-at-a-time engine does not support this data: {reason}"
-        results, claims = validate_with_pyshacl(data, inferred)
+        results, claims = validate_with_pyshacl(data, inferred, deadline)
+    deadline.check()
     seconds = time.perf_counter() - started
     log.info("validated %d triples (%d implied) with %s in %.3f s: %d results", len(data), len(inferred), engine, seconds,
              len(results), extra={"shacl_engine": engine, "triples": len(data), "implied": len(inferred),
@@ -313,21 +336,26 @@ def validate_graph(data: Graph, classify: bool = True) -> Report:
     report = Report(data=data, results=results, closure=closure, engine=engine, engine_note=engine_note)
     shapes = shapes_graph()
     report.verdicts = {role: read_role(shapes, data, closure, role, role in claims) for role in report.roles()}
+    deadline.check()
     if classify:
         _add_readings(report, vocabulary)
     return report
 
 
-def validate_with_pyshacl(data: Graph, inferred: Graph | None = None) -> tuple[list[Result], set]:
+def validate_with_pyshacl(data: Graph, inferred: Graph | None = None,
+                          deadline: Deadline = NEVER) -> tuple[list[Result], set]:
     """The results by pySHACL (the fallback) on the data, what it implies and the vocabulary
     merged, and the roles that claim peer support."""
     shapes, vocabulary = shapes_and_vocabulary()
     merged = _PreparedQueryGraph()
+    merged.deadline = deadline
     merged += vocabulary
     merged += data
     merged += inferred if inferred is not None else implied(data)[1]
     with _validation_lock:
-        _, results_graph, _ = pyshacl.validate(merged, shacl_graph=shapes, inference="none", advanced=True)
+        # In place: merged is this call's own copy, and a clone would be a plain Graph, without the
+        # prepared queries and the time limit.
+        _, results_graph, _ = pyshacl.validate(merged, shacl_graph=shapes, inference="none", advanced=True, inplace=True)
         claims = {row[0] for row in merged.query(claims_query())}
     return pyshacl_results(shapes, results_graph), claims
 

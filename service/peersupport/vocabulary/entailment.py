@@ -22,6 +22,7 @@ from functools import lru_cache
 from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 
+from peersupport.deadline import NEVER, Deadline
 from peersupport.vocabulary.graph import load_ontology
 
 Statement = tuple  # (subject, predicate, object), rdflib terms
@@ -257,8 +258,9 @@ def _same(a, b) -> bool:
     return a == b
 
 
-def entail(data: Graph, vocabulary: Graph | None = None) -> Closure:
-    """What the vocabulary's axioms add to ``data`` (``data`` is not changed)."""
+def entail(data: Graph, vocabulary: Graph | None = None, deadline: Deadline = NEVER) -> Closure:
+    """What the vocabulary's axioms add to ``data`` (``data`` is not changed). Raises
+    ``errors.Timeout`` past ``deadline``, checked before each axiom is applied."""
     vocabulary = load_ontology() if vocabulary is None else vocabulary
     compiled = rules(vocabulary)
     predicates = {RDF.type} | compiled.functional
@@ -270,6 +272,7 @@ def entail(data: Graph, vocabulary: Graph | None = None) -> Closure:
     while changed:
         changed = False
         for axiom in compiled.axioms:
+            deadline.check()
             for subject, why in _members(facts, axiom.source).items():
                 if isinstance(subject, Literal):
                     continue
@@ -280,6 +283,7 @@ def entail(data: Graph, vocabulary: Graph | None = None) -> Closure:
                         changed = True
     described = set(data.subjects())
     closure.inferred = {s: why for s, why in closure.inferred.items() if s[0] in described}
+    deadline.check()
     _find_contradictions(facts, compiled, described, closure)
     return closure
 
