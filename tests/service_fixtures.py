@@ -1,5 +1,7 @@
 """Real servers for the service tests: ``peersupport serve`` under uvicorn on a free local port,
-with the embedded store or in front of Oxigraph server (from the ``oxigraph`` PyPI package)."""
+with the embedded store or in front of Oxigraph server (from the ``oxigraph`` PyPI package); and
+the waits the service tests use: on an observable state (``until``), or on the servers being at
+work on a request (``Working``), never for a fixed time."""
 
 from __future__ import annotations
 
@@ -18,6 +20,48 @@ from bench.measure import descendants, parent_of  # the process-tree helpers, sh
 from peersupport.store.loading import graph_name, project_files
 
 
+STARTED: list[subprocess.Popen] = []  # every server started here, for ``Working``
+
+
+def until(condition, seconds: float = 30.0, every: float = 0.02, what: str = "the state") -> None:
+    """Wait for ``condition()`` to hold (an observable state), failing after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"{what} was not reached within {seconds:g} s"
+        time.sleep(every)
+
+
+def _cpu_seconds(pids) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+class Working:
+    """The CPU time the running servers (and their worker processes) spend from now: made before
+    a request is sent, ``until_spent`` then waits until the servers are at work on it."""
+
+    def __init__(self):
+        self.start = _cpu_seconds(self._pids())
+
+    @staticmethod
+    def _pids() -> list[int]:
+        return [pid for p in STARTED if p.poll() is None for pid in [p.pid, *descendants(p.pid)]]
+
+    def spent(self) -> float:
+        return _cpu_seconds(self._pids()) - self.start
+
+    def until_spent(self, cpu_seconds: float, or_else=lambda: False, seconds: float = 30.0) -> None:
+        """Until the servers have spent ``cpu_seconds`` since this was made (or ``or_else()`` holds)."""
+        until(lambda: self.spent() >= cpu_seconds or or_else(), seconds, what=f"{cpu_seconds:g} s of the servers' CPU")
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -26,18 +70,17 @@ def free_port() -> int:
 
 def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 60, unavailable_too: bool = False) -> None:
     """Until ``url`` answers below 500 (or 503 too, for a server whose health says it cannot answer)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
+
+    def up() -> bool:
         if process.poll() is not None:
             raise RuntimeError(f"server exited with {process.returncode}: {server_log(process)}")
         try:
             status = httpx.get(url, timeout=1, trust_env=False).status_code
-            if status < 500 or (unavailable_too and status == 503):
-                return
         except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"{url} did not come up")
+            return False
+        return status < 500 or (unavailable_too and status == 503)
+
+    until(up, seconds, every=0.2, what=f"{url} answering")
 
 
 def server_log(process: subprocess.Popen) -> str:
@@ -47,20 +90,24 @@ def server_log(process: subprocess.Popen) -> str:
     return process.stderr.read().decode(errors="replace") if process.stderr else ""
 
 
-def start_service(store: Path, env_extra: dict | None = None, timeout: float = 3.0,
-                  options: tuple[str, ...] = (), unavailable_too: bool = False) -> tuple[str, subprocess.Popen]:
-    """``peersupport serve`` on a free port; its log (one line per request) goes to a file, not a
-    pipe nobody reads, which would fill and stop the server."""
-    port = free_port()
-    env = {**os.environ, **(env_extra or {})}
-    log = tempfile.NamedTemporaryFile(prefix="peersupport-serve-", suffix=".log", delete=False)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "peersupport.cli", "serve", "--port", str(port), "--store", str(store), "--timeout", str(timeout),
-         *options],
-        env=env, stdout=subprocess.DEVNULL, stderr=log,
-    )
+def _logged(command: list[str], name: str, env: dict | None = None) -> subprocess.Popen:
+    """A server whose standard error goes to a file, not to a pipe nobody reads, which would fill
+    and stop the server; ``server_log`` reads it."""
+    log = tempfile.NamedTemporaryFile(prefix=f"{name}-", suffix=".log", delete=False)
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log)
     log.close()
     process.log_path = log.name
+    STARTED.append(process)
+    return process
+
+
+def start_service(store: Path, env_extra: dict | None = None, timeout: float = 3.0,
+                  options: tuple[str, ...] = (), unavailable_too: bool = False) -> tuple[str, subprocess.Popen]:
+    """``peersupport serve`` on a free port; its log (one line per request) goes to a file."""
+    port = free_port()
+    env = {**os.environ, **(env_extra or {})}
+    process = _logged([sys.executable, "-m", "peersupport.cli", "serve", "--port", str(port), "--store", str(store),
+                       "--timeout", str(timeout), *options], "peersupport-serve", env)
     base = f"http://127.0.0.1:{port}"
     wait_until_up(base + "/healthz", process, unavailable_too=unavailable_too)
     return base, process
@@ -73,7 +120,8 @@ def start_oxigraph_server(location: Path) -> tuple[str, subprocess.Popen]:
         subprocess.run([str(oxigraph), "load", "--location", str(location), "--file", str(path),
                         "--graph", graph_name(name).value], check=True, capture_output=True)
     port = free_port()
-    process = subprocess.Popen([str(oxigraph), "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = _logged([str(oxigraph), "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+                      "oxigraph-server")
     base = f"http://127.0.0.1:{port}"
     wait_until_up(base + "/query?query=ASK%7B%7D", process)
     return base, process
@@ -98,12 +146,14 @@ def cmdline(pid: int) -> str:
 
 def survivors(children: dict[int, str], grace: float = 3.0) -> dict[int, str]:
     """The processes of ``children`` (pid: command line) still running ``grace`` seconds on."""
-    deadline = time.monotonic() + grace
-    while True:
-        alive = {pid: cmd for pid, cmd in children.items() if cmd and cmdline(pid) == cmd}
-        if not alive or time.monotonic() > deadline:
-            return alive
-        time.sleep(0.2)
+    def alive() -> dict[int, str]:
+        return {pid: cmd for pid, cmd in children.items() if cmd and cmdline(pid) == cmd}
+
+    try:
+        until(lambda: not alive(), grace, every=0.2)
+    except AssertionError:
+        pass
+    return alive()
 
 
 # A served store for a test module (import both where a module needs them).

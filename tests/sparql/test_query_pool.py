@@ -23,7 +23,7 @@ from peersupport.sparql.jobs import QueryJob
 from peersupport.sparql.pool import QueryPool
 from peersupport.store.loading import graph_name, load_in_memory, prepare_store
 
-from ..service_fixtures import cmdline, descendants, free_port, parent_of, stop, survivors, wait_until_up
+from ..service_fixtures import cmdline, descendants, free_port, parent_of, stop, survivors, until, wait_until_up
 
 JSON = "application/sparql-results+json"
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -143,14 +143,6 @@ def test_a_query_needing_more_memory_than_a_worker_may_use_stops_only_its_worker
         pool.close()
 
 
-def _until(condition, seconds: float = 30.0, every: float = 0.05):
-    """Wait for an observable state rather than for a fixed time."""
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "the state was not reached in time"
-        time.sleep(every)
-
-
 def test_an_idle_worker_that_dies_is_replaced_before_a_query_needs_it(project_store, caplog):
     generation, files = project_store
     with caplog.at_level(logging.INFO, logger="peersupport.sparql.pool"):
@@ -159,7 +151,7 @@ def test_an_idle_worker_that_dies_is_replaced_before_a_query_needs_it(project_st
             assert pool.health() == {"ok": True, "workers": 2, "of": 2, "holder": True}
             first = int(re.search(r"query worker (\d+) started", caplog.text).group(1))
             os.kill(first, signal.SIGKILL)
-            _until(lambda: f"replaced worker {first}, which had died" in caplog.text)
+            until(lambda: f"replaced worker {first}, which had died" in caplog.text)
             assert pool.health() == {"ok": True, "workers": 2, "of": 2, "holder": True}
         finally:
             pool.close()
@@ -173,9 +165,9 @@ def test_a_holder_that_dies_is_started_again_with_its_workers(project_store, cap
         try:
             old = pool._holder.process.pid
             os.kill(old, signal.SIGKILL)
-            _until(lambda: not pool.health()["ok"], 10)
+            until(lambda: not pool.health()["ok"], 10)
             assert pool.health()["holder"] is False
-            _until(lambda: pool.health() == {"ok": True, "workers": 2, "of": 2, "holder": True})
+            until(lambda: pool.health() == {"ok": True, "workers": 2, "of": 2, "holder": True})
             assert pool._holder.process.pid != old
             assert json.loads(pool.execute(QueryJob("ASK { ?s ?p ?o }", JSON)).body)["boolean"] is True
         finally:

@@ -23,8 +23,9 @@ class Misbehaving(BaseHTTPRequestHandler):
             self._start("application/sparql-results+json")
             try:
                 self.wfile.write(b'{"head": {"vars": ["s"]}, "results": {"bindings": [' + ROW)
-                while True:
-                    time.sleep(0.2)
+                # A row every 0.2 s without end: the pace is the misbehaviour under test, not a
+                # wait; it ends when the client hangs up, or at once when the tests are over.
+                while not Misbehaving.closing.wait(0.2):
                     self.wfile.write(b", " + ROW)
                     self.wfile.flush()
             except (BrokenPipeError, ConnectionResetError):
@@ -57,10 +58,11 @@ class Misbehaving(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def server():
-    Misbehaving.hung_up = threading.Event()
+    Misbehaving.hung_up, Misbehaving.closing = threading.Event(), threading.Event()
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Misbehaving)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    Misbehaving.closing.set()
     httpd.shutdown()
 
 
