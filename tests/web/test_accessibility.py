@@ -1,6 +1,7 @@
 """Accessibility of the five main pages, checked with axe-core (vendored in
 ``tests/resources/axe-core/``, injected into each page; nothing fetched) in headless Chromium:
-no serious or critical violation on the home, validator, report, query and vocabulary pages."""
+no serious or critical violation on the home, validator, report, query and vocabulary pages, and
+on the validator page showing a spreadsheet's problems above its form."""
 
 import pytest
 
@@ -41,11 +42,25 @@ def _report(browser, base):  # noqa: F811
     WebDriverWait(browser, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, "section.summary"))
 
 
-@pytest.mark.parametrize("page", ["/", "/validate", "report", "/query", "/peer-support/", "/sources/003"])
-def test_no_serious_or_critical_violation(browser, base, page):  # noqa: F811
+def _validate_error(browser, base, folder):  # noqa: F811
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    upload = folder / "roles.csv"
+    upload.write_bytes(b"role_id;remuneraton;can_decline\nr1;paid;maybe\n")
+    browser.get(base + "/validate?lang=fr")
+    browser.find_element(By.ID, "file").send_keys(str(upload))
+    browser.find_element(By.ID, "validate-button").click()
+    WebDriverWait(browser, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, "ol.problems li"))
+
+
+@pytest.mark.parametrize("page", ["/", "/validate", "report", "validate-error", "/query", "/peer-support/", "/sources/003"])
+def test_no_serious_or_critical_violation(browser, base, page, tmp_path):  # noqa: F811
     browser.set_script_timeout(120)
     if page == "report":
         _report(browser, base)
+    elif page == "validate-error":
+        _validate_error(browser, base, tmp_path)
     else:
         browser.get(base + page)
     assert _serious(browser) == []

@@ -90,7 +90,7 @@ def test_upload_an_invalid_role_and_see_the_violation(browser, base):
     browser.find_element(By.ID, "validate-button").click()
     WebDriverWait(browser, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, "li.violation"))
     (violation,) = browser.find_elements(By.CSS_SELECTOR, "li.violation")
-    assert violation.text.startswith("violation\nproperty ps:roleHolderReceivesSupport\nNot reciprocal: this role claims peer support")
+    assert violation.text.startswith("to fix\nproperty ps:roleHolderReceivesSupport\nNot reciprocal: this role claims peer support")
     assert violation.text.endswith("What to do: The data states ps:roleHolderReceivesSupport false. "
                                    "If that is wrong, write ps:roleHolderReceivesSupport true ; instead.")
     marks = [row.text for row in browser.find_elements(By.CSS_SELECTOR, "table.marks tbody tr")]
