@@ -3,7 +3,9 @@
 GET with ``query``, POST form-encoded, POST ``application/sparql-query``; ``default-graph-uri``
 and ``named-graph-uri`` honoured; results negotiated by ``Accept`` (or a ``format`` parameter,
 as Fuseki's ``output`` and Virtuoso's ``format``). Read-only and closed: updates and ``SERVICE``
-are refused before anything runs. GET without a query describes the service.
+are refused before anything runs. GET without a query describes the service. A browser's GET
+(``Accept`` preferring ``text/html``) is sent to the query editor with the query. A syntax error
+is answered with its line and column.
 
 A request that cannot be answered raises an error of ``peersupport.errors``; the application's
 error handler answers it.
@@ -11,16 +13,18 @@ error handler answers it.
 
 from __future__ import annotations
 
+import re
 from typing import Callable
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlencode
 
 import anyio
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from peersupport.errors import BadRequest, NotAcceptable, Refused, UnsupportedFormat
+from peersupport.errors import BadRequest, InputError, NotAcceptable, Refused, UnsupportedFormat
 from peersupport.sparql.jobs import Executor, QueryJob, Reply
 from peersupport.sparql.negotiation import negotiate
+from peersupport.sparql.results import GRAPH_TYPES, SELECT_TYPES
 from peersupport.sparql.text import dataset_iris, is_update, uses_service
 
 FORMAT_PARAMETER = {
@@ -124,6 +128,37 @@ def job_for(query: str, params: dict[str, list[str]], accept: str | None) -> Que
                     named_graphs=tuple(params.get("named-graph-uri", [])))
 
 
+def opens_editor(accept: str | None, params: dict[str, list[str]]) -> bool:
+    """A browser's request (no format=, Accept preferring text/html to every result format): it
+    is shown the editor with the query and its results, not SPARQL XML or a 406."""
+    return "format" not in params and negotiate(accept, SELECT_TYPES + GRAPH_TYPES + ["text/html"]) == "text/html"
+
+
+def editor_address(query_page: str, query: str, params: dict[str, list[str]]) -> str:
+    """The editor's address reopening ``query`` over the same dataset (YASGUI's URL parameters)."""
+    pairs = [("query", query)] + [("defaultGraph", g) for g in params.get("default-graph-uri", [])] \
+        + [("namedGraph", g) for g in params.get("named-graph-uri", [])]
+    return query_page + "?" + urlencode(pairs)
+
+
+_SYNTAX = re.compile(r"^SPARQL syntax error: error at (\d+):(\d+)")
+
+
+def syntax_error(query: str, error: BadRequest) -> InputError | None:
+    """The parser's report of a syntax error said as the line and column, with the text there;
+    None for any other error."""
+    match = _SYNTAX.match(error.message)
+    if match is None:
+        return None
+    line, column = int(match[1]), int(match[2])
+    lines = query.splitlines() or [""]
+    text = lines[min(line, len(lines)) - 1]
+    near = text[max(column - 31, 0):column + 10].strip()
+    where = f"near “{near}”" if near else "at the end of the line"
+    return InputError(f"SPARQL syntax error: the query cannot be read from here ({where})", line, column,
+                      "Correct the query at the line and column named (a missing term, brace, dot or keyword) and run it again.")
+
+
 def to_response(reply: Reply) -> Response:
     headers = {"Vary": "Accept", **reply.headers}
     return Response(content=reply.body, media_type=reply.media_type, headers=headers)
@@ -153,9 +188,14 @@ def sparql_router(get_executor: Callable[[], Executor], describe: Callable[[str]
                 raise NotAcceptable("the service description is available as text/turtle or application/ld+json")
             return Response(describe(media_type), media_type=media_type, headers={"Vary": "Accept"})
         accept = request.headers.get("accept")
+        if request.method == "GET" and opens_editor(accept, params):
+            return RedirectResponse(editor_address(query_page, query, params), status_code=303, headers={"Vary": "Accept"})
 
         def check_and_run() -> Reply:
-            return get_executor().execute(_checked_job(query, params, accept, known_graphs))
+            try:
+                return get_executor().execute(_checked_job(query, params, accept, known_graphs))
+            except BadRequest as error:
+                raise syntax_error(query, error) or error from None
 
         # Reading a large query text takes time too: both off the event loop, in one hop.
         return to_response(await anyio.to_thread.run_sync(check_and_run))

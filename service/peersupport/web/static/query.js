@@ -1,63 +1,117 @@
-// The query page: run the editor's query against /sparql and show the rows; no outside scripts.
+// The query page: YASGUI (vendored in /static/yasgui/) over this service's /sparql, and nothing
+// else. Completions come from /query/completions.json (prefix.cc and LOV are never asked), IRIs
+// of the project's namespace link to their pages here, the address holds the query, and a syntax
+// error the server reports is marked at its line in the editor.
 "use strict";
-const editor = document.getElementById("query");
+const NAMESPACE = "https://w3id.org/peer-support/";
+const ENDPOINT = location.origin + "/sparql";
+const host = document.getElementById("yasgui");
 const catalogue = document.getElementById("catalogue");
-const output = document.getElementById("output");
 const status = document.getElementById("status");
+const problem = document.getElementById("query-error");
 
-function downloadLink(format, label) {
-  const url = "/sparql?format=" + format + "&query=" + encodeURIComponent(editor.value);
-  const link = document.createElement("a");
-  link.href = url; link.textContent = label; link.className = "download-" + format; link.download = "results." + format;
-  return link;
+// Completions from the vocabulary, fetched once, for the three completers that fetch elsewhere.
+const completions = fetch("/query/completions.json").then((r) => r.json());
+const completers = Yasgui.Yasqe.Autocompleters;
+completers.prefixes.get = () =>
+  completions.then((c) => Object.entries(c.prefixes).map(([prefix, iri]) => `${prefix}: <${iri}>`).sort());
+completers.prefixes.persistenceId = null;
+for (const [name, key] of [["property", "properties"], ["class", "classes"]]) {
+  completers[name].get = () => completions.then((c) => c[key]);
+  completers[name].bulk = true;
+  completers[name].autoShow = true;
 }
 
-function cell(term) {
-  const td = document.createElement("td");
-  if (term) { td.textContent = term.value; td.title = term.type + (term.datatype ? " " + term.datatype : ""); }
-  return td;
+// An IRI of the project's namespace links to its page on this service; any other to its data page.
+function localHref(iri) {
+  return iri.startsWith(NAMESPACE) ? "/peer-support/" + iri.slice(NAMESPACE.length) : "/resource?iri=" + encodeURIComponent(iri);
 }
+const Table = Yasgui.Yasr.plugins.table;
+Table.defaults.openIriInNewWindow = false;
+const iriLink = Table.prototype.getUriLinkFromBinding;
+Table.prototype.getUriLinkFromBinding = function (binding, prefixes) {
+  const html = iriLink.call(this, binding, prefixes);
+  const container = document.createElement("span");
+  container.innerHTML = html; // YASR's own markup, sanitised by it
+  const link = container.querySelector("a");
+  if (link) link.setAttribute("href", localHref(binding.value));
+  return container.innerHTML;
+};
 
-function render(data) {
-  output.replaceChildren();
-  if ("boolean" in data) { output.textContent = "Answer: " + data.boolean; return; }
-  const table = document.createElement("table");
-  table.className = "results";
-  const head = table.createTHead().insertRow();
-  for (const name of data.head.vars) { const th = document.createElement("th"); th.textContent = name; head.appendChild(th); }
-  const body = table.createTBody();
-  for (const binding of data.results.bindings) {
-    const row = body.insertRow();
-    for (const name of data.head.vars) row.appendChild(cell(binding[name]));
+const yasgui = new Yasgui(host, {
+  persistenceId: null, // the page shows what its address says, not what an earlier visit left
+  copyEndpointOnNewTab: true,
+  requestConfig: {
+    endpoint: ENDPOINT, method: "POST",
+    acceptHeaderSelect: "application/sparql-results+json,*/*;q=0.9",
+    acceptHeaderGraph: "text/turtle,*/*;q=0.9",
+  },
+  endpointCatalogueOptions: { getData: () => [{ endpoint: ENDPOINT }], keys: [], renderItem: (item, root) => { root.textContent = item.value.endpoint; } },
+  yasqe: { value: host.dataset.initial, persistenceId: null },
+});
+
+function tab() { return yasgui.getTab(); }
+function editor() { return tab().getYasqe(); }
+
+// The download and share links always hold the query in the editor.
+function updateLinks() {
+  const query = editor().getValue();
+  for (const format of ["csv", "tsv", "json"]) {
+    document.getElementById("download-" + format).href = "/sparql?" + new URLSearchParams({ format, query });
   }
-  const links = document.createElement("p");
-  links.append("Download: ", downloadLink("csv", "CSV"), " ", downloadLink("json", "JSON"));
-  output.append(links, table);
-  status.textContent = data.results.bindings.length + " rows";
+  document.getElementById("share").href = "/query?" + new URLSearchParams({ query });
 }
 
-async function run(event) {
-  event.preventDefault();
-  status.textContent = "running…";
-  const response = await fetch("/sparql", {
-    method: "POST",
-    headers: { "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json, text/turtle;q=0.9" },
-    body: new URLSearchParams({ query: editor.value }),
+let marked = null;
+function clearProblem() {
+  problem.hidden = true; problem.textContent = "";
+  if (marked !== null) { editor().removeLineClass(marked, "background", "syntax-error-line"); marked = null; }
+}
+
+function showProblem(text) {
+  problem.textContent = text; problem.hidden = false;
+  const at = /line (\d+), column (\d+)/.exec(text);
+  if (at) {
+    const line = Number(at[1]) - 1, column = Number(at[2]) - 1;
+    marked = editor().addLineClass(line, "background", "syntax-error-line");
+    editor().setCursor({ line, ch: column });
+  }
+}
+
+function watch(current) {
+  const yasqe = current.getYasqe();
+  yasqe.on("change", updateLinks);
+  yasqe.on("query", () => { clearProblem(); status.className = ""; status.textContent = "running…"; });
+  yasqe.on("queryResponse", (_, response, duration) => {
+    const error = response && (response.status >= 400 || response instanceof Error);
+    if (error) {
+      status.className = "error";
+      status.textContent = "error " + (response.status || "");
+      const body = response.response || response;
+      showProblem(typeof body.text === "string" ? body.text : String(body.message || body));
+      return;
+    }
+    const results = current.getYasr().results;
+    const rows = results && results.getBindings ? results.getBindings() : null;
+    status.className = "";
+    status.textContent = rows ? rows.length + " rows" : (results && results.getBoolean && results.getBoolean() !== undefined ? "answer: " + results.getBoolean() : "done");
+    // YASR's table carries this page's class too, so it looks like the site's tables.
+    for (const table of host.querySelectorAll("table.dataTable")) table.classList.add("results");
   });
-  const type = response.headers.get("content-type") || "";
-  if (!response.ok) {
-    output.replaceChildren(Object.assign(document.createElement("p"), { className: "error", textContent: await response.text() }));
-    status.textContent = "error " + response.status;
-  } else if (type.startsWith("application/sparql-results+json")) {
-    render(await response.json());
-  } else {
-    output.replaceChildren(Object.assign(document.createElement("pre"), { textContent: await response.text() }));
-    status.textContent = "graph result";
-  }
+  current.getYasr().on("drawn", () => {
+    for (const table of host.querySelectorAll("table.dataTable")) table.classList.add("results");
+  });
 }
+
+watch(tab());
+yasgui.on("tabChange", () => { watch(tab()); updateLinks(); });
+updateLinks();
 
 catalogue.addEventListener("change", () => {
   const option = catalogue.selectedOptions[0];
-  if (option && option.dataset.query) editor.value = option.dataset.query;
+  if (option && option.dataset.query) { editor().setValue(option.dataset.query); clearProblem(); }
 });
-document.getElementById("query-form").addEventListener("submit", run);
+document.getElementById("run").addEventListener("click", () => editor().query());
+
+// A shared link (/query?query=…, or /sparql?query=… opened in a browser) shows its results at once.
+if (new URLSearchParams(location.search).has("query")) editor().query();
