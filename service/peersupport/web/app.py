@@ -96,6 +96,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(sparql_router(lambda: state["executor"], describe, set(graphs)))
     app.include_router(catalogue_router(lambda: state["executor"]))
+    from peersupport.web.query_editor import query_editor_router
+    app.include_router(query_editor_router())
     from peersupport.web.data_pages import data_pages_router
     from peersupport.web.roles import roles_router
     app.include_router(data_pages_router(lambda: state["executor"]))
