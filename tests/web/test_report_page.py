@@ -231,6 +231,11 @@ def test_the_input_as_turtle_from_pasted_csv(base, client):
     spec = client.get(base + "/openapi.json").json()["paths"]["/validate"]["post"]
     report = spec["requestBody"]["content"]["multipart/form-data"]["schema"]["properties"]["report"]
     assert report["enum"] == ["json", "turtle", "html", "csv", "input"] and "in Turtle" in report["description"]
+    form = spec["requestBody"]["content"]["multipart/form-data"]["schema"]["properties"]["format"]
+    assert form["enum"] == ["csv", "xlsx", "ods", "turtle", "json-ld", "xml", "nt"]
+    assert "application/vnd.oasis.opendocument.spreadsheet" in spec["requestBody"]["content"]
+    page = client.get(base + "/validate").text
+    assert '<option value="ods">OpenDocument (.ods)</option>' in page and 'accept=".csv,.tsv,.txt,.xlsx,.ttl,.nt,.rdf,.xml,.jsonld,.json,.ods"' in page
 
 
 def test_the_report_page_speaks_plainly_and_names_roles_by_row_and_id(base, client):

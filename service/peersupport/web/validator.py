@@ -21,7 +21,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from peersupport.errors import BadRequest, NotAcceptable, UnsupportedFormat
 from peersupport.sparql.negotiation import negotiate
-from peersupport.validation.inputs import (BINARY_FORMATS, XLSX_TYPE, Parsed, detect_format, format_from_name, read_input,
+from peersupport.validation.inputs import (BINARY_FORMATS, ODS_TYPE, XLSX_TYPE, Parsed, detect_format, format_from_name, read_input,
                                           require_roles)
 from peersupport.vocabulary.graph import bind_prefixes
 from peersupport.web.templating import LANGUAGES, render
@@ -31,9 +31,9 @@ DOWNLOADS = {"json": ("application/json", "report.json"), "turtle": ("text/turtl
              "html": ("text/html; charset=utf-8", "report.html"), "csv": ("text/csv; charset=utf-8", "problems.csv"),
              "input": ("text/turtle", "input.ttl")}  # the input itself as read, converted to Turtle
 FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
-BODY_TYPES = f"text/turtle, application/n-triples, application/rdf+xml, application/ld+json, text/csv or {XLSX_TYPE} (.xlsx)"
+BODY_TYPES = f"text/turtle, application/n-triples, application/rdf+xml, application/ld+json, text/csv, {XLSX_TYPE} (.xlsx) or {ODS_TYPE} (.ods)"
 RESEND_BYTES = 512 * 1024  # data up to this size rides in the page (report, or form after an error), to send again
-FORMAT_CHOICES = ["csv", "xlsx", "turtle", "json-ld", "xml", "nt"]  # as the page lists them: spreadsheets first
+FORMAT_CHOICES = ["csv", "xlsx", "ods", "turtle", "json-ld", "xml", "nt"]  # as the page lists them: spreadsheets first
 _OPENAPI = {
     "parameters": [{"name": "lang", "in": "query", "required": False, "schema": {"type": "string", "enum": list(LANGUAGES)}},
                    {"name": "classify", "in": "query", "required": False, "schema": {"type": "boolean"}}],
@@ -49,7 +49,7 @@ _OPENAPI = {
                        "a file to download instead of the report page: the report as json, turtle (SHACL), html or csv "
                        "(one row per problem), or input: the data sent, as read (from a spreadsheet or RDF), in Turtle"}}}},
         **{media: {"schema": {"type": "string"}} for media in
-           ("text/turtle", "application/n-triples", "application/rdf+xml", "application/ld+json", "text/csv", XLSX_TYPE)}}},
+           ("text/turtle", "application/n-triples", "application/rdf+xml", "application/ld+json", "text/csv", XLSX_TYPE, ODS_TYPE)}}},
 }
 
 
@@ -131,7 +131,7 @@ async def _submission(request: Request) -> Submission:
             state.dropped = None if state.kept else name
         fmt = format_from_name(state.format) or format_from_name(name) or detect_format(data)
         if fmt is None:
-            raise BadRequest("cannot tell the format: choose one (Turtle, N-Triples, RDF/XML, JSON-LD, CSV or .xlsx)",
+            raise BadRequest("cannot tell the format: choose one (Turtle, N-Triples, RDF/XML, JSON-LD, CSV, .xlsx or .ods)",
                              "Choose the format in the list, or give the file a name ending .ttl, .csv, .xlsx, .jsonld, .rdf or .nt.",
                              title="Which format is this?")
         download = str(form.get("report") or "") or None
