@@ -70,7 +70,7 @@ def _field(executor: Executor, parameter: Parameter, value: str, lang: str) -> d
 
 def _cell(value: Value | None, names: dict[str, str]) -> dict:
     if value is None:
-        return {"kind": "empty", "text": ""}
+        return {"kind": "empty", "text": "", "lang": "", "datatype": ""}
     if value.is_iri:
         return {"kind": "iri", "text": prefixed(value.value), "label": names.get(value.value, ""), "iri": value.value,
                 "href": local_path(value.value) or page_of(value.value)}
