@@ -81,7 +81,7 @@ def test_a_syntax_error_names_its_line_and_column(base, client):
     response = client.get(base + "/sparql", params={"query": "SELECT * WHERE {\n ?s ?p }"}, headers={"Accept": "application/json"})
     error = response.json()["error"]
     assert (response.status_code, error["line"], error["column"]) == (400, 2, 9)
-    assert error["message"] == "line 2, column 9: SPARQL syntax error: the query cannot be read from here (near “?s ?p }”)"
+    assert error["message"] == "SPARQL syntax error: line 2, column 9: the query cannot be read from here (near “?s ?p }”)"
 
 
 def test_openapi_documents_every_parameter_of_every_catalogue_query(base, client):

@@ -155,8 +155,11 @@ def syntax_error(query: str, error: BadRequest) -> InputError | None:
     text = lines[min(line, len(lines)) - 1]
     near = text[max(column - 31, 0):column + 10].strip()
     where = f"near “{near}”" if near else "at the end of the line"
-    return InputError(f"SPARQL syntax error: the query cannot be read from here ({where})", line, column,
-                      "Correct the query at the line and column named (a missing term, brace, dot or keyword) and run it again.")
+    error = InputError(f"the query cannot be read from here ({where})", line, column,
+                       "Correct the query at the line and column named (a missing term, brace, dot or keyword) and run it again.")
+    # Said as every query error is (a bad request, "SPARQL syntax error: …"), with the place first.
+    error.title, error.message = BadRequest.title, f"SPARQL syntax error: {error.message}"
+    return error
 
 
 def to_response(reply: Reply) -> Response:
