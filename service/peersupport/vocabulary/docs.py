@@ -20,7 +20,7 @@ from rdflib.namespace import DCTERMS, SKOS
 from peersupport.vocabulary.graph import ONTOLOGY_IRI, is_term_iri, load_ontology, local_name, section_name, source_id
 
 RELATIONS = ((RDF.type, "type"), (RDFS.subClassOf, "subclass_of"), (RDFS.domain, "domain"), (RDFS.range, "range"),
-             (SKOS.broader, "broader"), (SKOS.closeMatch, "close_match"), (SKOS.relatedMatch, "related_match"),
+             (SKOS.broader, "broader"), (SKOS.related, "related"), (SKOS.closeMatch, "close_match"), (SKOS.relatedMatch, "related_match"),
              (SKOS.member, "members"))
 KINDS = (("classes", OWL.Class), ("object-properties", OWL.ObjectProperty), ("datatype-properties", OWL.DatatypeProperty),
          ("concept-schemes", SKOS.ConceptScheme), ("collections", SKOS.Collection))
@@ -70,8 +70,10 @@ def term(graph: Graph, node: URIRef, level: int = 3) -> dict:
     if french != local_name(node):
         rows.append(_row("french", "text", [french]))
     rows += [_row("also_called", "text", [str(alt)]) for alt in sorted(graph.objects(node, SKOS.altLabel))]
-    rows += [_row("definition", "text", [str(d)]) for d in graph.objects(node, SKOS.definition)]
+    definitions = sorted(graph.objects(node, SKOS.definition), key=lambda d: (d.language != "en", d.language or ""))
+    rows += [_row("definition" if d.language in ("en", None) else "definition_fr", "text", [str(d)]) for d in definitions]
     rows += [_row("scope_note", "text", [str(n)]) for n in graph.objects(node, SKOS.scopeNote)]
+    rows += [_row("example", "text", [str(e)]) for e in graph.objects(node, SKOS.example)]
     for predicate, name in RELATIONS:
         targets = sorted(t for t in graph.objects(node, predicate) if isinstance(t, URIRef))
         if targets:
