@@ -318,6 +318,8 @@ def _query_text(shapes, shape, node, bindings: dict) -> str:
     analysis = sparql.Analysis(text, sparql.PRE_BOUND + tuple(bindings))
     if "shapesGraph" in analysis.uses:
         raise Unsupported("$shapesGraph in a SPARQL query")
+    if "this" not in analysis.where_uses:  # found by the differential test: pre-binding is then pySHACL's to give
+        raise Unsupported("a SPARQL query that does not use $this")
     if "PATH" in analysis.uses and shape.path is None:
         raise InvalidShapes(f"$PATH in the SPARQL query of node shape {shape.node}")
     substitutions = {name: term_text(term) for name, term in bindings.items()}

@@ -155,6 +155,8 @@ class ShapesGraph:
 class Run:
     """One validation of one store: the node sets put into it, and the conformance already known."""
 
+    deadline: Deadline = NEVER
+
     def __init__(self, shapes: ShapesGraph, store: ox.Store, originals: dict, deadline: Deadline = NEVER):
         self.shapes, self.store, self.originals, self.deadline = shapes, store, originals, deadline
         self._well_formed: dict = {}

@@ -70,6 +70,7 @@ class Analysis:
         self.projects_this = False
         self.joinable = True
         self.uses = set()
+        self.where_uses = set()  # the variables used in the WHERE group (not only projected)
         tokens = list(_tokens(text))
         stack: list[str] = []  # per open brace: "top", "optional", "exists", "other"
         parens = 0
@@ -99,6 +100,8 @@ class Analysis:
             elif kind == "variable":
                 name = token[1:]
                 self.uses.add(name)
+                if self.where_open is not None:
+                    self.where_uses.add(name)
                 if in_projection and name == "this":
                     self.projects_this = True
                 if name == "this" and stack and not self._transparent(stack):
