@@ -268,31 +268,15 @@ def _cmd_serve(args) -> int:
 
 
 def _cmd_load(args) -> int:
-    import httpx
-
-    from peersupport.sparql.engines import ENGINES, credentials
-    from peersupport.sparql.remote import RemoteEndpoint
-    from peersupport.store.graph_store import RemoteLoadError, load_files
+    from peersupport.store.graph_store import RemoteLoadError, load_to
     from peersupport.store.loading import extra_files, project_files
 
     try:
         files = (project_files() if args.bundled or not args.files else []) + (extra_files(args.files) if args.files else [])
-    except ValueError as error:
+        engine, summary = load_to(args.to, args.engine, files, args.timeout, lambda line: print(line, file=sys.stderr))
+    except (ValueError, RemoteLoadError) as error:
         print(f"peersupport load: {error}", file=sys.stderr)
-        return 2
-    if args.engine == "auto":
-        probe = RemoteEndpoint(args.to, timeout=10.0)
-        engine = probe.engine
-        probe.close()
-    else:
-        engine = ENGINES[args.engine]
-    auth, headers = credentials(scheme=engine.auth)
-    with httpx.Client(timeout=args.timeout, trust_env=False, auth=auth, headers=headers) as client:
-        try:
-            summary = load_files(args.to, engine, files, client, progress=lambda line: print(line, file=sys.stderr))
-        except RemoteLoadError as error:
-            print(f"peersupport load: {error}", file=sys.stderr)
-            return 1
+        return 2 if isinstance(error, ValueError) else 1
     print(f"{engine.name} at {args.to}: {summary.text()}")
     return 0
 

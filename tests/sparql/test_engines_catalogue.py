@@ -21,7 +21,6 @@ from peersupport.sparql.jobs import QueryJob
 from peersupport.sparql.remote import RemoteEndpoint
 from peersupport.store.loading import prepare_store, project_files
 
-from ..engines import oxigraph_server, virtuoso  # noqa: F401 (fixtures)
 
 PREFIXED = re.compile(r"\b(?:ps|code|def):[A-Za-z][\w-]*")
 SCHEME = re.compile(r"a concept of (ps:\w+Scheme)")

@@ -17,7 +17,7 @@ from peersupport.sparql.jobs import QueryJob
 from peersupport.sparql.remote import RemoteEndpoint
 from peersupport.store.loading import prepare_store, project_files
 
-from ..engines import VIRTUOSO_PASSWORD, VIRTUOSO_USER, virtuoso  # noqa: F401 (fixture)
+from ..engines import VIRTUOSO_PASSWORD, VIRTUOSO_USER
 from ..service_fixtures import start_service, stop
 
 ENGINE_ENV = {"PEERSUPPORT_ENGINE_USER": VIRTUOSO_USER, "PEERSUPPORT_ENGINE_PASSWORD": VIRTUOSO_PASSWORD}

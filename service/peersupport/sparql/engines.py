@@ -7,7 +7,9 @@ the Graph Store and update endpoints are, and how catalogue parameters must be b
   graphs of the dataset are named (``default-graph-uri`` and ``named-graph-uri``); it does not see
   a top-level ``VALUES`` variable inside ``OPTIONAL { … FILTER }`` and is very slow joining one,
   so catalogue parameters are written in place of their variable instead (``bind_in_place``).
-- ``fuseki`` and ``generic``: the graphs are named, as the SPARQL protocol allows everywhere.
+- ``fuseki``: the graphs are named, as the SPARQL protocol allows everywhere.
+- ``generic``: Oxigraph's parameter is sent, which other engines ignore (configure their default
+  graph as the union, or choose ``fuseki`` to have the graphs named).
 
 ``detect`` tells the engine from the ``Server`` header of an answer, else ``generic``.
 
@@ -65,7 +67,8 @@ ENGINES = {
                                       "http://localuriqaserver/", "http://localhost:8890/")),
     # Fuseki's dataset services sit beside its query service: /ds/query, /ds/update, /ds/data.
     "fuseki": Engine("fuseki", "graphs", "data", "update"),
-    "generic": Engine("generic", "graphs", "store", "update"),
+    # As remote mode did before profiles: one request per query, the parameter ignored where unknown.
+    "generic": Engine("generic", "parameter", "store", "update"),
 }
 NAMES = tuple(ENGINES)
 

@@ -19,6 +19,7 @@ endpoint refuses (a 4xx answer) as ``BadRequest`` with the endpoint's own messag
 from __future__ import annotations
 
 import io
+import json
 import logging
 import time
 
@@ -30,6 +31,7 @@ from peersupport.sparql import engines
 from peersupport.sparql.execution import serialize_result
 from peersupport.sparql.jobs import QueryJob, Reply
 from peersupport.sparql.text import names_dataset
+from peersupport.store.loading import LOADED_HASHES  # the hashes of the files loaded, not data
 
 _RESULT_FORMATS = {"application/sparql-results+json": ox.QueryResultsFormat.JSON,
                    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
@@ -37,7 +39,8 @@ _RESULT_FORMATS = {"application/sparql-results+json": ox.QueryResultsFormat.JSON
 _GRAPH_FORMATS = {"application/n-triples": ox.RdfFormat.N_TRIPLES, "text/turtle": ox.RdfFormat.TURTLE,
                   "application/rdf+xml": ox.RdfFormat.RDF_XML}
 GRAPH_LIST_LIMIT = 10_000  # graphs named for an engine whose default graph is not their union, at the most
-GRAPH_LIST_SECONDS = 30.0  # how long the engine's list of graphs is kept
+GRAPH_LIST_SECONDS = 30.0
+GRAPH_LIST_BYTES = 16 * 1024 * 1024  # of the engine's answer listing its graphs, read at the most  # how long the engine's list of graphs is kept
 # A graph no engine holds: the default graph of an engine holding no graph of its own is empty.
 NO_GRAPH = "urn:peersupport:no-graph"
 log = logging.getLogger(__name__)
@@ -90,11 +93,15 @@ class RemoteEndpoint:
     def engine(self) -> engines.Engine:
         """The engine's profile, asked of the endpoint once when it was not given."""
         if self._engine is None:
+            # A GET without a query (a service description, a page or an error): only its
+            # headers are read, so no query runs and an endless body is never waited for.
             try:
-                response = self._client.post(self.url, data={"query": "ASK {}"}, headers={"Accept": engines.RESULTS_ACCEPT})
+                with self._client.stream("GET", self.url, headers={"Accept": "text/turtle"},
+                                         timeout=min(self.timeout, 5.0)) as response:
+                    server = response.headers.get("server")
             except httpx.HTTPError:
                 return engines.ENGINES["generic"]  # for now: asked again next time
-            self._engine = engines.detect(response.headers.get("server"))
+            self._engine = engines.detect(server)
             log.info("the SPARQL endpoint %s is taken for %s", self.url, self._engine.name)
         return self._engine
 
@@ -104,19 +111,24 @@ class RemoteEndpoint:
         if self._graphs is not None and time.monotonic() - self._graphs[0] < GRAPH_LIST_SECONDS:
             return self._graphs[1]
         query = f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }} LIMIT {GRAPH_LIST_LIMIT + 100}"
-        try:
-            response = self._client.post(self.url, data={"query": query}, headers={"Accept": "application/sparql-results+json"})
+        deadline = time.monotonic() + self.timeout
+        try:  # streamed, read within the time limit and up to a size: an endpoint may never stop sending
+            with self._client.stream("POST", self.url, data={"query": query},
+                                     headers={"Accept": "application/sparql-results+json"}) as response:
+                if response.status_code != 200:
+                    raise _failure(response, _error_text(response, deadline))
+                body = io.BufferedReader(_ResponseStream(response, deadline)).read(GRAPH_LIST_BYTES + 1)
+        except (httpx.TimeoutException, _Deadline):
+            raise Timeout(f"the SPARQL endpoint did not list its graphs within {self.timeout:g} s") from None
         except httpx.HTTPError:
             raise UpstreamFailure("the SPARQL endpoint behind this service did not answer") from None
-        if response.status_code != 200:
-            raise _failure(response, response.text[:ERROR_BODY_BYTES])
         try:
-            rows = response.json()["results"]["bindings"]
+            if len(body) > GRAPH_LIST_BYTES:
+                raise ValueError("too long")
+            rows = json.loads(body)["results"]["bindings"]
         except (ValueError, KeyError, TypeError):
             raise UpstreamFailure("the SPARQL endpoint behind this service sent a malformed list of its graphs") from None
-        from peersupport.store.graph_store import MANIFEST  # the hashes of loaded files, not data
-
-        found = sorted(row["g"]["value"] for row in rows if "g" in row and row["g"]["value"] != MANIFEST
+        found = sorted(row["g"]["value"] for row in rows if "g" in row and row["g"]["value"] != LOADED_HASHES
                        and not self.engine.is_system_graph(row["g"]["value"]))
         self._graphs = (time.monotonic(), found[:GRAPH_LIST_LIMIT])
         return self._graphs[1]

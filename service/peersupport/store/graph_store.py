@@ -20,11 +20,11 @@ import httpx
 import pyoxigraph as ox
 
 from peersupport.sparql.engines import Engine
-from peersupport.store.loading import GRAPH_BASE, RDF_FORMATS, graph_name
+from peersupport.store.loading import LOADED_HASHES, RDF_FORMATS, graph_name
 
 log = logging.getLogger(__name__)
-MANIFEST = GRAPH_BASE + "loaded"
-SHA256 = GRAPH_BASE + "loaded#sha256"
+MANIFEST = LOADED_HASHES
+SHA256 = LOADED_HASHES + "#sha256"
 _SENT_AS = {".ttl": "text/turtle", ".nt": "application/n-triples", ".rdf": "application/rdf+xml"}
 
 
@@ -42,6 +42,24 @@ class LoadSummary:
         triples = sum(count for _, count in self.loaded)
         return (f"{len(self.loaded)} file{'s' if len(self.loaded) != 1 else ''} loaded ({triples} triples), "
                 f"{len(self.skipped)} unchanged, in {self.seconds:.1f} s")
+
+
+def load_to(endpoint: str, engine_name: str, files: list[tuple[str, Path]], timeout: float,
+            progress=print) -> tuple[Engine, LoadSummary]:
+    """``load_files`` with the engine named (or "auto": told from its answers) and the credentials
+    of the environment (``engines.credentials``)."""
+    from peersupport.sparql.engines import ENGINES, credentials
+    from peersupport.sparql.remote import RemoteEndpoint
+
+    if engine_name == "auto":
+        probe = RemoteEndpoint(endpoint, timeout=10.0)
+        engine = probe.engine
+        probe.close()
+    else:
+        engine = ENGINES[engine_name]
+    auth, headers = credentials(scheme=engine.auth)
+    with httpx.Client(timeout=timeout, trust_env=False, auth=auth, headers=headers) as client:
+        return engine, load_files(endpoint, engine, files, client, progress)
 
 
 def load_files(endpoint: str, engine: Engine, files: list[tuple[str, Path]], client: httpx.Client,

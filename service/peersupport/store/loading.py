@@ -32,6 +32,8 @@ from peersupport.resources import data_dir
 
 log = logging.getLogger(__name__)
 GRAPH_BASE = NAMESPACE + "graph/"
+# In a remote engine, the graph where ``peersupport load`` keeps the SHA-256 of each file loaded.
+LOADED_HASHES = GRAPH_BASE + "loaded"
 # Triple formats only: a quad file could write into graphs other than its own.
 RDF_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".rdf": ox.RdfFormat.RDF_XML,
                ".jsonld": ox.RdfFormat.JSON_LD}
