@@ -209,7 +209,7 @@ def _reading_lines(reading, vocabulary: Graph) -> list[str]:
 
 
 def _cmd_validate(args) -> int:
-    from peersupport.errors import TooLarge
+    from peersupport.errors import Timeout, TooLarge
     from peersupport.validation.inputs import InputError, require_roles
     from peersupport.validation.report import render
     from peersupport.validation.validate import validate_graph
@@ -225,7 +225,7 @@ def _cmd_validate(args) -> int:
         return 2
     try:
         report = validate_graph(data, classify=not args.no_classify)
-    except TooLarge as error:  # data the fast engine cannot check, too large for the fallback
+    except (TooLarge, Timeout) as error:  # too large for the fallback, or past the time limit
         print(f"error: {error}", file=sys.stderr)
         return 2
     colour = args.output == "text" and sys.stdout.isatty()

@@ -297,7 +297,7 @@ def test_the_web_reports_every_mistake_in_one_answer_and_no_role_as_an_error(bas
     assert answer.status_code == 400 and error["message"].startswith("4 problems in the spreadsheet:\n")
     assert "- row 2, column B `remuneration`: unknown value 'payed'; did you mean 'paid'?" in error["message"]
     page = client.post(base + "/validate", files={"file": ("roles.csv", bad, "text/csv")}, headers={"Accept": "text/html"})
-    assert page.status_code == 400 and '<nav class="top"' in page.text and "row 3, column A `role_id`" in page.text
+    assert page.status_code == 400 and '<nav class="top"' in page.text and "Row 3, column A <code>role_id</code>:" in page.text
     for data, media in [(b"role_id,role_title\n", "text/csv"), (b"", "text/turtle")]:
         empty = client.post(base + "/validate", content=data, headers={"Content-Type": media, "Accept": "application/json"})
         assert empty.status_code == 400 and empty.json()["error"]["message"].startswith("no role was found")

@@ -190,7 +190,7 @@ def test_html_report_groups_by_organisation_then_role_in_the_site_layout():
     page = to_html(validate(CASE.read_bytes(), "turtle", classify=False), "fr")
     assert '<html lang="fr">' in page and "<footer>" in page and "<style>" in page
     assert 'href="/' not in page  # a file to keep: no links that work only on the service
-    assert '<p class="verdict">non conforme (3 violations, 4 avertissements, 1 informations)</p>' in page
+    assert 'class="verdict"' not in page  # the plain-words summary says it; no "does not conform" line
     assert '<p class="role-verdict not-peer-support">verdict : <strong>pas du soutien par les pairs</strong>' in page
     assert '<tr class="contradicted"><th scope="row">réciproque</th><td>contredit</td></tr>' in page
     assert '<tr class="shown"><th scope="row">expérience vécue</th><td>établi</td></tr>' in page

@@ -62,8 +62,9 @@ def test_run_an_example_query_and_see_its_rows(browser, base):
     rows = browser.find_elements(By.CSS_SELECTOR, "table.results tbody tr")
     assert len(rows) == 12
     assert browser.find_element(By.ID, "status").text == "12 rows"
-    cells = [r.find_elements(By.TAG_NAME, "td")[1].text for r in rows]
-    assert "peer mentoring" in cells and "intentional peer support" in cells
+    # YASR's table: a row number first, then the cells; labels shown as literals ("…"@en)
+    cells = [td.text for r in rows for td in r.find_elements(By.TAG_NAME, "td")]
+    assert '"peer mentoring"@en' in cells and '"intentional peer support"@en' in cells
     screenshot(browser, "query")
 
 
@@ -72,7 +73,7 @@ def test_home_page_shows_the_menu_and_switches_language(browser, base):
 
     browser.get(base + "/")
     menu = [a.text for a in browser.find_elements(By.CSS_SELECTOR, "nav.top a")]
-    assert menu == ["Home", "Query", "Validate", "Vocabulary", "API"]
+    assert menu == ["Home", "Query", "Validate", "Roles", "Vocabulary", "API"]
     screenshot(browser, "home")
     browser.find_element(By.LINK_TEXT, "Français").click()
     assert browser.find_element(By.TAG_NAME, "h1").text == "Vocabulaire du soutien par les pairs"

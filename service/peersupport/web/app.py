@@ -67,7 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if settings.sparql_endpoint:
             from peersupport.sparql.remote import RemoteEndpoint
 
-            state["executor"] = RemoteEndpoint(settings.sparql_endpoint, settings.timeout, settings.max_rows)
+            state["executor"] = RemoteEndpoint(settings.sparql_endpoint, settings.timeout, settings.max_rows, engine=settings.sparql_engine)
         else:
             from peersupport.sparql.pool import QueryPool
             from peersupport.sparql.cache import CachedExecutor

@@ -21,10 +21,10 @@ LANGUAGES = ("en", "fr")
 
 # The words of the layout itself; a page's own text lives in its template.
 STRINGS = {
-    "en": {"home": "Home", "query": "Query", "validate": "Validate", "vocabulary": "Vocabulary", "api": "API",
+    "en": {"home": "Home", "query": "Query", "validate": "Validate", "roles": "Roles", "vocabulary": "Vocabulary", "api": "API",
            "language": "Language", "skip": "Skip to content", "licence": "Vocabulary and data under CC BY 4.0",
            "source": "Every term, shape and message cites its source."},
-    "fr": {"home": "Accueil", "query": "Requêtes", "validate": "Vérifier", "vocabulary": "Vocabulaire", "api": "API",
+    "fr": {"home": "Accueil", "query": "Requêtes", "validate": "Vérifier", "roles": "Rôles", "vocabulary": "Vocabulaire", "api": "API",
            "language": "Langue", "skip": "Aller au contenu", "licence": "Vocabulaire et données sous licence CC BY 4.0",
            "source": "Chaque terme, forme et message cite sa source."},
 }

@@ -78,8 +78,16 @@ function showProblem(text) {
   }
 }
 
+// What YASGUI leaves out for keyboard and screen-reader users (found by axe-core): a name for
+// the editor's text area and keyboard access to its scrolling area.
+function accessible() {
+  for (const area of host.querySelectorAll(".CodeMirror textarea")) area.setAttribute("aria-label", host.getAttribute("aria-label"));
+  for (const scroller of host.querySelectorAll(".CodeMirror-scroll")) scroller.setAttribute("tabindex", "0");
+}
+
 function watch(current) {
   const yasqe = current.getYasqe();
+  accessible();
   yasqe.on("change", updateLinks);
   yasqe.on("query", () => { clearProblem(); status.className = ""; status.textContent = "running…"; });
   yasqe.on("queryResponse", (_, response, duration) => {
@@ -99,6 +107,7 @@ function watch(current) {
     for (const table of host.querySelectorAll("table.dataTable")) table.classList.add("results");
   });
   current.getYasr().on("drawn", () => {
+    accessible();
     for (const table of host.querySelectorAll("table.dataTable")) table.classList.add("results");
   });
 }
