@@ -1,7 +1,7 @@
 """Reading organisations' data safely into an in-memory graph.
 
 Turtle, N-Triples, RDF/XML, JSON-LD (contexts resolved locally, remote ones refused) and the
-spreadsheet template as CSV or ``.xlsx``. Every failure is an ``InputError`` whose message names the
+spreadsheet template as CSV, ``.xlsx`` or ``.ods``. Every failure is an ``InputError`` whose message names the
 problem, with the line and column where the parser gives them (for a spreadsheet: every problem,
 each with its row and column), and never a file path or a stack trace. ``read_input`` also says
 how the input was read (``Parsed``: encoding, separator, the row of each role); ``detect_format``
@@ -22,22 +22,24 @@ from peersupport.shacl.terms import to_rdflib
 from peersupport.vocabulary.graph import ORG, PS
 
 FORMATS = ("turtle", "nt", "xml", "json-ld", "csv")  # the formats read as text
-BINARY_FORMATS = ("xlsx",)
-SPREADSHEETS = ("csv", "xlsx")
+BINARY_FORMATS = ("xlsx", "ods")
+SPREADSHEETS = ("csv", "xlsx", "ods")
 # What a role is: the classes of the resources the validator checks and gives a verdict.
 ROLE_CLASSES = (ORG.Post, ORG.Role, ORG.Membership, PS.DescribedRole)
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ODS_TYPE = "application/vnd.oasis.opendocument.spreadsheet"
 MAX_INPUT_BYTES = 10 * 1024 * 1024
 
 _SUFFIXES = {".ttl": "turtle", ".nt": "nt", ".rdf": "xml", ".xml": "xml", ".owl": "xml",
              ".jsonld": "json-ld", ".json": "json-ld", ".csv": "csv", ".tsv": "csv", ".txt": None,
-             ".xlsx": "xlsx"}
+             ".xlsx": "xlsx", ".ods": "ods"}
 _MEDIA_TYPES = {"text/turtle": "turtle", "application/n-triples": "nt", "application/rdf+xml": "xml",
                 "application/ld+json": "json-ld", "text/csv": "csv",
-                "text/tab-separated-values": "csv", XLSX_TYPE: "xlsx"}
+                "text/tab-separated-values": "csv", XLSX_TYPE: "xlsx", ODS_TYPE: "ods"}
 _FORMAT_NAMES = {"ttl": "turtle", "turtle": "turtle", "nt": "nt", "ntriples": "nt", "n-triples": "nt",
                  "xml": "xml", "rdfxml": "xml", "rdf/xml": "xml", "jsonld": "json-ld", "json-ld": "json-ld",
-                 "csv": "csv", "tsv": "csv", "xlsx": "xlsx", "excel": "xlsx"}
+                 "csv": "csv", "tsv": "csv", "xlsx": "xlsx", "excel": "xlsx",
+                 "ods": "ods", "opendocument": "ods", "libreoffice": "ods"}
 
 
 def format_from_name(name: str | None) -> str | None:
@@ -110,9 +112,9 @@ class Parsed:
 
     graph: Graph
     format: str
-    encoding: str | None = None  # the text encoding read: "UTF-8", "UTF-8 with BOM", "UTF-16", "Windows-1252", "Latin-1"; None for xlsx
+    encoding: str | None = None  # the text encoding read: "UTF-8", "UTF-8 with BOM", "UTF-16", "Windows-1252", "Latin-1"; None for xlsx, ods
     delimiter: str | None = None  # the CSV separator read: ",", ";" or "\t"
-    sheet: str | None = None  # the worksheet read, for xlsx
+    sheet: str | None = None  # the worksheet read, for xlsx and ods
     rows: dict[URIRef, int] = field(default_factory=dict)  # spreadsheets: each role's and organisation's first row
     columns: dict[str, str] = field(default_factory=dict)  # spreadsheets: each template column read -> its letter
 
@@ -145,9 +147,11 @@ def read_input(data: bytes | str, fmt: str) -> Parsed:
 
 def _read_spreadsheet(data: bytes, fmt: str) -> Parsed:
     from peersupport.validation.sheet import read_table
-    from peersupport.validation.tables import read_csv_table, read_xlsx_table
+    from peersupport.validation.tables import read_csv_table, read_ods_table, read_xlsx_table, zip_kind
 
-    table = read_xlsx_table(data) if fmt == "xlsx" else read_csv_table(data)
+    # A zip's own mimetype says whether it is .ods or .xlsx, whatever its name or the choice made.
+    fmt = (zip_kind(data) or fmt) if fmt in BINARY_FORMATS else fmt
+    table = {"xlsx": read_xlsx_table, "ods": read_ods_table}.get(fmt, read_csv_table)(data)
     reading = read_table(table)
     return Parsed(reading.graph, fmt, table.encoding, table.delimiter, table.sheet, reading.rows, reading.columns)
 
@@ -155,10 +159,10 @@ def _read_spreadsheet(data: bytes, fmt: str) -> Parsed:
 def detect_format(data: bytes | str) -> str | None:
     """The format the content looks like, when no name or choice says it, or None."""
     from peersupport.validation.spreadsheet import headers, key
-    from peersupport.validation.tables import XLSX_MAGIC, decode, sniff_delimiter
+    from peersupport.validation.tables import XLSX_MAGIC, decode, sniff_delimiter, zip_kind
 
     if isinstance(data, bytes) and data.startswith(XLSX_MAGIC):
-        return "xlsx"
+        return zip_kind(data) or "xlsx"  # a damaged zip: reading it says what is wrong
     try:
         text = data if isinstance(data, str) else decode(data[:65536])[0]
     except InputError:

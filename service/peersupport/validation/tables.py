@@ -1,4 +1,5 @@
-"""A spreadsheet's cells as rows of text, whatever program wrote it: ``.xlsx`` (openpyxl), or CSV
+"""A spreadsheet's cells as rows of text, whatever program wrote it: ``.xlsx`` (openpyxl), ``.ods``
+(OpenDocument, as LibreOffice writes it; read by calamine), or CSV
 separated by ``,``, ``;`` or tab (what Excel writes in many locales), in UTF-8 with or without a
 byte-order mark, UTF-16 or Windows-1252/Latin-1. The encoding and the separator are detected and
 kept on the ``Table``, so a report can say which were read. Row numbers are the ones a spreadsheet
@@ -15,8 +16,14 @@ from dataclasses import dataclass, field
 
 from peersupport.errors import InputError
 
-XLSX_MAGIC = b"PK\x03\x04"
+XLSX_MAGIC = b"PK\x03\x04"  # any zip: .xlsx and .ods alike
+ODS_TYPE = "application/vnd.oasis.opendocument.spreadsheet"
 MAX_UNZIPPED_BYTES = 100 * 1024 * 1024  # an .xlsx expands about tenfold; more is a zip bomb
+# An .ods row or cell can say "repeated a million times": 800 bytes made calamine build 10^7
+# cells (1.2 GB). Cells holding a value, counted with their repeats, are bounded before reading.
+MAX_CELLS = 1_000_000
+_BOOK = {"xlsx": (".xlsx workbook", "Save the spreadsheet as .xlsx (Excel workbook) or as CSV."),
+         "ods": (".ods spreadsheet", "Save the spreadsheet as .ods (OpenDocument) or .xlsx, or as CSV.")}
 _DELIMITERS = (",", ";", "\t")
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 
@@ -26,10 +33,10 @@ class Table:
     """The rows of a spreadsheet: ``(row number as shown, cells)``, empty rows left out."""
 
     rows: list[tuple[int, list[str]]] = field(default_factory=list)
-    kind: str = "csv"  # "csv" or "xlsx"
-    encoding: str | None = None  # "UTF-8", "UTF-8 with BOM", "UTF-16", "Windows-1252" or "Latin-1"; None for xlsx
+    kind: str = "csv"  # "csv", "xlsx" or "ods"
+    encoding: str | None = None  # "UTF-8", "UTF-8 with BOM", "UTF-16", "Windows-1252" or "Latin-1"; None for xlsx, ods
     delimiter: str | None = None  # the CSV separator read
-    sheet: str | None = None  # the worksheet read, for xlsx
+    sheet: str | None = None  # the worksheet read, for xlsx and ods
 
     @property
     def delimiter_name(self) -> str | None:
@@ -97,7 +104,7 @@ def read_csv_table(data: bytes | str) -> Table:
 def read_xlsx_table(data: bytes) -> Table:
     """The rows of the sheet named "roles", or else of the first sheet, of an .xlsx workbook.
     Formulas are read as the values last computed; nothing is evaluated."""
-    _check_zip(data)
+    _check_zip(data, "xlsx")
     import warnings
 
     from openpyxl import load_workbook
@@ -110,8 +117,32 @@ def read_xlsx_table(data: bytes) -> Table:
         raise InputError(f"not a readable .xlsx workbook: {str(error).splitlines()[0] if str(error) else type(error).__name__}",
                          hint="Open the file in your spreadsheet program and save it again as .xlsx (Excel workbook).") from None
     sheet = book["roles"] if "roles" in book.sheetnames else book.worksheets[0]
-    table = Table(kind="xlsx", sheet=sheet.title)
-    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+    return _table("xlsx", sheet.title, enumerate(sheet.iter_rows(values_only=True), start=1))
+
+
+def read_ods_table(data: bytes) -> Table:
+    """The rows of the sheet named "roles", or else of the first sheet, of an .ods spreadsheet.
+    Formulas are read as the values last computed; nothing is evaluated."""
+    archive = _check_zip(data, "ods")
+    _check_repeats(archive)
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        name = "roles" if "roles" in book.sheet_names else book.sheet_names[0]
+        sheet = book.get_sheet_by_name(name)
+        # From A1, empty rows and columns included, so rows and letters are the ones the sheet shows
+        # (calamine's iter_rows starts at the first column used).
+        rows = list(enumerate(sheet.to_python(skip_empty_area=False), start=1))
+    except Exception as error:  # calamine raises its own types (and IndexError: no sheet); none may escape as a 500
+        raise InputError(f"not a readable .ods spreadsheet: {str(error).splitlines()[0] if str(error) else type(error).__name__}",
+                         hint="Open the file in your spreadsheet program and save it again as .ods or .xlsx.") from None
+    return _table("ods", name, rows)
+
+
+def _table(kind: str, sheet: str, rows) -> Table:
+    table = Table(kind=kind, sheet=sheet)
+    for number, values in rows:
         cells = [_cell_text(value) for value in values]
         while cells and not cells[-1]:
             cells.pop()
@@ -120,27 +151,82 @@ def read_xlsx_table(data: bytes) -> Table:
     return table
 
 
-def _check_zip(data: bytes) -> None:
+def zip_kind(data: bytes) -> str | None:
+    """"ods" or "xlsx" for a readable zip (an OpenDocument file says so in its ``mimetype``
+    member), None for what is not one."""
+    if not data.startswith(XLSX_MAGIC):
+        return None
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if "mimetype" in archive.namelist() and archive.getinfo("mimetype").file_size < 100:
+                return "ods" if archive.read("mimetype").strip() == ODS_TYPE.encode() else "xlsx"
+    except Exception:  # a damaged zip: reading it in the format chosen says what is wrong
+        return None
+    return "xlsx"
+
+
+def _check_zip(data: bytes, kind: str) -> zipfile.ZipFile:
     """Refuse what is not a workbook, what would expand without bound, and XML with a DOCTYPE or
-    entities, before openpyxl reads any of it."""
+    entities, before openpyxl or calamine reads any of it. Returns the archive."""
+    label, hint = _BOOK[kind]
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError):
-        raise InputError("not a readable .xlsx workbook (it is not a zip archive)",
-                         hint="Save the spreadsheet as .xlsx (Excel workbook) or as CSV.") from None
+        raise InputError(f"not a readable {label} (it is not a zip archive)", hint=hint) from None
     if sum(member.file_size for member in members) > MAX_UNZIPPED_BYTES:
-        raise InputError(f"the workbook expands to more than {MAX_UNZIPPED_BYTES // (1024 * 1024)} MiB; send fewer rows at a time")
-    with archive:
-        for member in members:
-            if member.filename.endswith((".xml", ".rels")):
-                try:
-                    head = archive.read(member)
-                except Exception:
-                    raise InputError(f"not a readable .xlsx workbook: {member.filename} is damaged") from None
-                if re.search(rb"<!\s*(DOCTYPE|ENTITY)", head, re.IGNORECASE):
-                    raise InputError("a workbook with a DOCTYPE or ENTITY declaration is refused "
-                                     "(entities could read files or expand without bound)")
+        raise InputError(f"the {label.split()[1]} expands to more than {MAX_UNZIPPED_BYTES // (1024 * 1024)} MiB; send fewer rows at a time")
+    for member in members:
+        if member.filename.endswith((".xml", ".rels")):
+            try:
+                head = archive.read(member)
+            except Exception:
+                raise InputError(f"not a readable {label}: {member.filename} is damaged", hint=hint) from None
+            if re.search(rb"<!\s*(DOCTYPE|ENTITY)", head, re.IGNORECASE):
+                raise InputError(f"a {label.split()[1]} with a DOCTYPE or ENTITY declaration is refused "
+                                 "(entities could read files or expand without bound)")
+    return archive
+
+
+_TABLE_NS = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+_OFFICE_NS = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+
+
+def _check_repeats(archive: zipfile.ZipFile) -> None:
+    """Refuse an .ods whose repeated rows and cells holding values add up to more than MAX_CELLS
+    (empty ones, which LibreOffice writes to pad every sheet, cost nothing to read)."""
+    from xml.etree.ElementTree import ParseError, iterparse
+
+    row_tag, cells = f"{{{_TABLE_NS}}}table-row", 0
+    cell_tags = (f"{{{_TABLE_NS}}}table-cell", f"{{{_TABLE_NS}}}covered-table-cell")
+    rows_repeated, columns_repeated = f"{{{_TABLE_NS}}}number-rows-repeated", f"{{{_TABLE_NS}}}number-columns-repeated"
+    try:
+        with archive.open("content.xml") as content:
+            for _, element in iterparse(content):
+                if element.tag != row_tag:
+                    continue
+                width = column = 0
+                for cell in element:
+                    if cell.tag in cell_tags:
+                        column += _count(cell.get(columns_repeated))
+                        if len(cell) or cell.get(f"{{{_OFFICE_NS}}}value-type"):
+                            width = column
+                cells += width * _count(element.get(rows_repeated))
+                element.clear()
+                if cells > MAX_CELLS:
+                    raise InputError(f"the spreadsheet holds more than {MAX_CELLS:,} cells once its repeated rows and cells "
+                                     "are counted; send fewer rows at a time")
+    except KeyError:
+        raise InputError("not a readable .ods spreadsheet: it has no content.xml", hint=_BOOK["ods"][1]) from None
+    except (ParseError, zipfile.BadZipFile, OSError, EOFError) as error:
+        raise InputError(f"not a readable .ods spreadsheet: content.xml is damaged ({error})", hint=_BOOK["ods"][1]) from None
+
+
+def _count(value: str | None) -> int:
+    try:
+        return max(1, int(value)) if value else 1
+    except ValueError:
+        return 1
 
 
 def _cell_text(value) -> str:
