@@ -436,7 +436,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate = sub.add_parser(
         "validate", help="check role descriptions against the shapes (exit 0 conforms, 1 violations, 2 unreadable input)")
     validate.add_argument("files", nargs="+", type=Path, metavar="FILE")
-    validate.add_argument("--format", help="turtle, nt, xml, json-ld, csv or xlsx (default: from the file name, else the content)")
+    validate.add_argument("--format", help="turtle, nt, xml, json-ld, csv, xlsx or ods (default: from the file name, else the content)")
     validate.add_argument("--output", choices=("text", "json", "turtle", "html", "csv"), default="text",
                           help="csv: one row per problem (role, row, column, mark, status, severity, message, fix)")
     validate.add_argument("--lang", choices=("en", "fr"), default="en")

@@ -93,6 +93,9 @@ def test_downloads(base, client):
                         ("mappings.sssom.tsv", "text/tab-separated-values"), ("roles.csv", "text/csv")]:
         response = client.get(base + "/downloads/" + name)
         assert response.status_code == 200 and response.headers["content-type"].startswith(media), name
+    # The validator page's "filled-in example" link: the template with its example rows.
+    example = client.get(base + "/downloads/roles-example.xlsx")
+    assert example.status_code == 200 and example.content == (REPO / "data/templates/roles.xlsx").read_bytes()
 
 
 @pytest.mark.parametrize("accept, check", [

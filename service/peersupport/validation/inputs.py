@@ -65,13 +65,35 @@ def _line_column(text: str, offset: int) -> tuple[int, int]:
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
+# Relative IRIs are resolved against the document's own base (xml:base, @base, @context's @base);
+# where it gives none, against this placeholder, then refused: a relative IRI would otherwise be
+# resolved against the service's working directory (file:///…), which the SHACL engine refuses.
+UNRESOLVED_BASE = "https://unresolved.invalid/"
+
+
+def refuse_relative_iris(graph: Graph, text: str) -> Graph:
+    """``graph`` unless it holds an IRI written relative with no base to resolve it: then an
+    InputError naming the first one and, where the text shows it, its line and column."""
+    relative = sorted({str(t)[len(UNRESOLVED_BASE):] for triple in graph for t in triple
+                       if isinstance(t, URIRef) and str(t).startswith(UNRESOLVED_BASE)})
+    if not relative:
+        return graph
+    first = relative[0]
+    offsets = [i for i in (text.find(f'"{first}"'), text.find(f"<{first}>"), text.find(f"'{first}'")) if i >= 0]
+    line, column = _line_column(text, min(offsets)) if offsets else (None, None)
+    more = f" (and {len(relative) - 1} more)" if len(relative) > 1 else ""
+    raise InputError(f"relative IRI {first!r}{more}: the data gives no base address to resolve it against", line, column,
+                     hint="Write every IRI in full (https://…), or give the document a base: xml:base in RDF/XML, "
+                          "@base in Turtle, @base in the JSON-LD @context.")
+
+
 def _parse_rdf(text: str, fmt: str) -> Graph:
     from rdflib.plugins.parsers.notation3 import BadSyntax
     from xml.sax import SAXParseException
 
     graph = Graph()
     try:
-        graph.parse(data=text, format=fmt)
+        graph.parse(data=text, format=fmt, publicID=UNRESOLVED_BASE)
     except BadSyntax as error:
         line, column = _line_column(text, error._i)
         raise InputError(f"Turtle syntax error: {error._why}", line, column) from None
@@ -85,7 +107,7 @@ def _parse_rdf(text: str, fmt: str) -> Graph:
                          line, column) from None
     except Exception as error:  # rdflib's parsers raise many types; none may escape as a 500
         raise InputError(str(error).split("\n", 1)[0]) from None
-    return graph
+    return refuse_relative_iris(graph, text)
 
 
 def _parse_ntriples(text: str) -> Graph:
@@ -224,7 +246,7 @@ def _parse_text(text: str, fmt: str) -> Graph:
 
     if fmt == "json-ld":
         try:
-            graph = parse_jsonld(text)
+            graph = parse_jsonld(text, base=UNRESOLVED_BASE)
         except RemoteContextError as error:
             raise InputError(str(error)) from None
         except ValueError as error:  # json.JSONDecodeError is a ValueError
@@ -235,6 +257,7 @@ def _parse_text(text: str, fmt: str) -> Graph:
             raise
         except Exception as error:
             raise InputError(f"JSON-LD error: {str(error).splitlines()[0] if str(error) else type(error).__name__}") from None
+        graph = refuse_relative_iris(graph, text)
     elif fmt == "xml":
         match = _DOCTYPE.search(text)
         if match:

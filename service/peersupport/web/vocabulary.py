@@ -83,6 +83,8 @@ def vocabulary_router() -> APIRouter:
         "mappings.sssom.tsv": lambda: ((data_dir("ontology") / "mappings.sssom.tsv").read_bytes(), "text/tab-separated-values"),
         "roles.csv": lambda: ((data_dir("data") / "templates" / "roles.csv").read_bytes(), "text/csv"),
         "roles.xlsx": lambda: ((data_dir("data") / "templates" / "roles.xlsx").read_bytes(), XLSX_TYPE),
+        # The template ships filled in with an example network's four roles: the example is the same file.
+        "roles-example.xlsx": lambda: ((data_dir("data") / "templates" / "roles.xlsx").read_bytes(), XLSX_TYPE),
         "roles.schema.json": lambda: ((data_dir("data") / "templates" / "roles.schema.json").read_bytes(), "application/json"),
     }
 
