@@ -93,10 +93,12 @@ def missing_header_metadata(graph: Graph) -> list[str]:
         for label, predicate in HEADER_ITEMS.items():
             if (ontology, predicate, None) not in graph:
                 problems.append(f"{name} lacks {label}")
-        for predicate in (DCTERMS.creator, DCTERMS.contributor, DCTERMS.publisher):
+        # Named here, not by the graph's prefixes: a copy of the graph may bind dcterms: instead of dct:.
+        for predicate, label in ((DCTERMS.creator, "dct:creator"), (DCTERMS.contributor, "dct:contributor"),
+                                 (DCTERMS.publisher, "dct:publisher")):
             for agent in graph.objects(ontology, predicate):
                 if not isinstance(agent, URIRef):
-                    problems.append(f"{name} {_name(graph, predicate)} {agent} is not an IRI")
+                    problems.append(f"{name} {label} {agent} is not an IRI")
         notes = " ".join(str(n) for n in graph.objects(ontology, SKOS.note))
         if (ontology, OWL.priorVersion, None) not in graph and "owl:priorVersion" not in notes:
             problems.append(f"{name} has no owl:priorVersion and no skos:note saying why")
