@@ -156,6 +156,24 @@ def survivors(children: dict[int, str], grace: float = 3.0) -> dict[int, str]:
     return alive()
 
 
+STORES = ["embedded", "oxigraph-server"]
+
+
+def serve_on(store: str, tmp_path_factory):
+    """The service's URL, for a module's fixture parametrized over ``STORES``: on its embedded
+    store, or in front of an Oxigraph server holding the bundled graphs; stopped afterwards."""
+    processes, env = [], {}
+    if store == "oxigraph-server":
+        remote, process = start_oxigraph_server(tmp_path_factory.mktemp("oxigraph"))
+        processes.append(process)
+        env["PEERSUPPORT_SPARQL_ENDPOINT"] = remote + "/query"
+    url, process = start_service(tmp_path_factory.mktemp("store"), env)
+    processes.append(process)
+    yield url
+    for process in reversed(processes):
+        stop(process)
+
+
 # A served store for a test module (import both where a module needs them).
 @pytest.fixture(scope="module")
 def base(tmp_path_factory):

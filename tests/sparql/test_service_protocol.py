@@ -10,7 +10,7 @@ import pytest
 
 from peersupport.store.loading import RDF_FORMATS, project_files
 
-from ..service_fixtures import Working, start_oxigraph_server, start_service, stop
+from ..service_fixtures import STORES, Working, serve_on
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 SHAPES_GRAPH = "https://w3id.org/peer-support/graph/shapes/peer-support-shapes.ttl"
@@ -22,19 +22,9 @@ SHAPES_TRIPLES, ONTOLOGY_TRIPLES = FILE_TRIPLES["shapes/peer-support-shapes.ttl"
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
-@pytest.fixture(scope="module", params=["embedded", "oxigraph-server"])
+@pytest.fixture(scope="module", params=STORES)
 def base(request, tmp_path_factory):
-    processes = []
-    env = {}
-    if request.param == "oxigraph-server":
-        remote, process = start_oxigraph_server(tmp_path_factory.mktemp("oxigraph"))
-        processes.append(process)
-        env["PEERSUPPORT_SPARQL_ENDPOINT"] = remote + "/query"
-    url, process = start_service(tmp_path_factory.mktemp("store"), env)
-    processes.append(process)
-    yield url
-    for process in reversed(processes):
-        stop(process)
+    yield from serve_on(request.param, tmp_path_factory)
 
 
 @pytest.fixture(scope="module")

@@ -7,12 +7,11 @@ front of Oxigraph server, as the pages are read through the executor. A graph se
 import time
 from urllib.parse import quote
 
-import httpx
 import pytest
 from rdflib import Graph, URIRef
 
 from ..conftest import REPO
-from ..service_fixtures import start_oxigraph_server, start_service, stop
+from ..service_fixtures import STORES, client, serve_on, start_service, stop  # noqa: F401 (client: a fixture)
 from .test_accessibility import _serious
 from .test_browser import browser, screenshot  # noqa: F401 (the browser fixture)
 
@@ -33,24 +32,9 @@ def file_statements(name: str, subject: str) -> set:
     return set(graph.triples((URIRef(subject), None, None)))
 
 
-@pytest.fixture(scope="module", params=["embedded", "oxigraph-server"])
+@pytest.fixture(scope="module", params=STORES)
 def base(request, tmp_path_factory):
-    processes, env = [], {}
-    if request.param == "oxigraph-server":
-        remote, process = start_oxigraph_server(tmp_path_factory.mktemp("oxigraph"))
-        processes.append(process)
-        env["PEERSUPPORT_SPARQL_ENDPOINT"] = remote + "/query"
-    url, process = start_service(tmp_path_factory.mktemp("store"), env)
-    processes.append(process)
-    yield url
-    for process in reversed(processes):
-        stop(process)
-
-
-@pytest.fixture(scope="module")
-def client():
-    with httpx.Client(timeout=60, trust_env=False) as c:
-        yield c
+    yield from serve_on(request.param, tmp_path_factory)
 
 
 @pytest.mark.parametrize("accept, extension", [("text/html", "html"), ("text/turtle", "ttl"), ("application/ld+json", "jsonld"),

@@ -7,27 +7,13 @@ import csv
 import io
 import re
 
-import httpx
 import pytest
 
 from peersupport.sparql.catalogue import catalogue
 
-from ..service_fixtures import start_service, stop
+from ..service_fixtures import base, client  # noqa: F401 (fixtures)
 
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
-
-
-@pytest.fixture(scope="module")
-def base(tmp_path_factory):
-    url, process = start_service(tmp_path_factory.mktemp("store"))
-    yield url
-    stop(process)
-
-
-@pytest.fixture(scope="module")
-def client():
-    with httpx.Client(timeout=60, trust_env=False) as c:
-        yield c
 
 
 def _rows(page: str) -> int:

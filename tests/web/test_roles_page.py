@@ -9,14 +9,13 @@ import re
 from collections import Counter
 from html import unescape
 
-import httpx
 import pytest
 from rdflib import Graph, URIRef
 
 from peersupport.validation.validate import validate_graph
 
 from ..conftest import REPO
-from ..service_fixtures import start_oxigraph_server, start_service, stop
+from ..service_fixtures import STORES, client, serve_on, start_service, stop  # noqa: F401 (client: a fixture)
 from .test_accessibility import _serious
 from .test_browser import browser, screenshot  # noqa: F401 (the browser fixture)
 
@@ -66,24 +65,9 @@ def verdicts(data_graph):
     return validate_graph(data_graph, classify=False).verdicts
 
 
-@pytest.fixture(scope="module", params=["embedded", "oxigraph-server"])
+@pytest.fixture(scope="module", params=STORES)
 def base(request, tmp_path_factory):
-    processes, env = [], {}
-    if request.param == "oxigraph-server":
-        remote, process = start_oxigraph_server(tmp_path_factory.mktemp("oxigraph"))
-        processes.append(process)
-        env["PEERSUPPORT_SPARQL_ENDPOINT"] = remote + "/query"
-    url, process = start_service(tmp_path_factory.mktemp("store"), env)
-    processes.append(process)
-    yield url
-    for process in reversed(processes):
-        stop(process)
-
-
-@pytest.fixture(scope="module")
-def client():
-    with httpx.Client(timeout=60, trust_env=False) as c:
-        yield c
+    yield from serve_on(request.param, tmp_path_factory)
 
 
 def sparql_count(client, base, chosen, extra: str = "") -> int:
