@@ -1,6 +1,6 @@
 """The vocabulary on the web: the namespace and each term IRI dereference, by content
 negotiation, to the documentation page or to the vocabulary in an RDF format; the JSON-LD
-context; downloads of the ontology, shapes, context, mappings and spreadsheet template."""
+context (downloads are in ``web/downloads.py``)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,8 @@ from rdflib import RDF, URIRef
 
 from peersupport import NAMESPACE
 from peersupport.errors import NotAcceptable, NotFound
-from peersupport.resources import context_file, data_dir
+from peersupport.resources import context_file
 from peersupport.sparql.negotiation import negotiate
-from peersupport.validation.inputs import XLSX_TYPE
 from peersupport.vocabulary import docs
 from peersupport.web.templating import render
 
@@ -75,25 +74,5 @@ def vocabulary_router() -> APIRouter:
         extension = _negotiated(request)
         target = f"/peer-support/vocab.html#{term}" if extension == "html" else f"/peer-support/vocab.{extension}"
         return RedirectResponse(target, status_code=303, headers=VARY)
-
-    downloads = {
-        "ontology.ttl": lambda: (vocabulary_document("ttl"), "text/turtle"),
-        "shapes.ttl": lambda: (b"".join(p.read_bytes() for p in sorted(data_dir("shapes").glob("*.ttl"))), "text/turtle"),
-        "context.jsonld": lambda: (context_file().read_bytes(), "application/ld+json"),
-        "mappings.sssom.tsv": lambda: ((data_dir("ontology") / "mappings.sssom.tsv").read_bytes(), "text/tab-separated-values"),
-        "roles.csv": lambda: ((data_dir("data") / "templates" / "roles.csv").read_bytes(), "text/csv"),
-        "roles.xlsx": lambda: ((data_dir("data") / "templates" / "roles.xlsx").read_bytes(), XLSX_TYPE),
-        # The template ships filled in with an example network's four roles: the example is the same file.
-        "roles-example.xlsx": lambda: ((data_dir("data") / "templates" / "roles.xlsx").read_bytes(), XLSX_TYPE),
-        "roles.schema.json": lambda: ((data_dir("data") / "templates" / "roles.schema.json").read_bytes(), "application/json"),
-    }
-
-    @router.get("/downloads/{name}", summary="download the ontology, shapes, JSON-LD context, mappings or the spreadsheet template (CSV, xlsx, Table Schema)")
-    def download(name: str):
-        if name not in downloads:
-            raise NotFound(f"no download {name!r}; available: {', '.join(downloads)}",
-                           "Ask for one of the files named.")
-        body, media_type = downloads[name]()
-        return Response(body, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
     return router
