@@ -40,10 +40,10 @@ def sources_router() -> APIRouter:
         found = _known(ident)
         return render(request, "source.html", source=_source_view(found, lang), sections=bibliography.sections(found.id, lang))
 
-    @router.get("/peer-support/source/{name}", summary="a source's IRI: 303 to its page", include_in_schema=False)
+    @router.api_route(methods=["GET", "HEAD"], path="/peer-support/source/{name}", summary="a source's IRI: 303 to its page", include_in_schema=False)
     def source_iri(name: str):
         ident = bibliography.source_id(bibliography.SOURCE_NAMESPACE + name)
         found = _known(ident or name)
-        return RedirectResponse(f"/sources/{found.id}", status_code=303)
+        return RedirectResponse(f"/sources/{found.id}", status_code=303, headers={"Vary": "Accept"})
 
     return router

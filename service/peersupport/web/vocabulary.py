@@ -8,11 +8,11 @@ from functools import lru_cache
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
-from rdflib import RDF, URIRef
+from rdflib import OWL, RDF, URIRef
 
 from peersupport import NAMESPACE
 from peersupport.errors import NotAcceptable, NotFound
-from peersupport.resources import context_file
+from peersupport.resources import context_file, data_dir
 from peersupport.sparql.negotiation import negotiate
 from peersupport.vocabulary import docs
 from peersupport.web.templating import render
@@ -35,6 +35,14 @@ def vocabulary_document(extension: str) -> bytes:
     return docs.shared_vocabulary().serialize(format=_RDFLIB_FORMATS[extension], encoding="utf-8")
 
 
+def current_versions() -> list[str]:
+    """The versions served: the local name of each ``owl:versionIRI`` the vocabulary states
+    (read from the graph, never written here)."""
+    prefix = NAMESPACE + "version/"
+    return sorted(str(v)[len(prefix):] for v in docs.shared_vocabulary().objects(URIRef(NAMESPACE), OWL.versionIRI)
+                  if str(v).startswith(prefix))
+
+
 def _answer(request: Request, extension: str, headers: dict | None = None) -> Response:
     if extension == "html":
         return render(request, "vocabulary.html", headers=headers, **_page_values())
@@ -52,22 +60,33 @@ def _negotiated(request: Request) -> str:
 def vocabulary_router() -> APIRouter:
     router = APIRouter(tags=["vocabulary"])
 
-    @router.get("/peer-support/", summary="the vocabulary, negotiated (HTML, Turtle, RDF/XML, JSON-LD, N-Triples)")
+    @router.api_route(methods=["GET", "HEAD"], path="/peer-support/", summary="the vocabulary, negotiated (HTML, Turtle, RDF/XML, JSON-LD, N-Triples)")
     def namespace(request: Request):
         return _answer(request, _negotiated(request), VARY)
 
-    @router.get("/peer-support/vocab.{extension}", summary="the vocabulary in one format")
+    @router.api_route(methods=["GET", "HEAD"], path="/peer-support/vocab.{extension}", summary="the vocabulary in one format")
     def document(extension: str, request: Request):
         if extension not in _MEDIA_TYPES:
             raise NotFound(f"no such document; use vocab.{{{','.join(VOCAB_TYPES.values())}}}",
                            "The vocabulary is at /peer-support/vocab.html, .ttl, .rdf, .jsonld and .nt.")
         return _answer(request, extension)
 
-    @router.get("/peer-support/context.jsonld", summary="the JSON-LD context")
+    @router.api_route(methods=["GET", "HEAD"], path="/peer-support/context.jsonld", summary="the JSON-LD context")
     def context():
         return FileResponse(context_file(), media_type="application/ld+json")
 
-    @router.get("/peer-support/{term}", summary="a vocabulary term: 303 to its documentation or RDF")
+    @router.api_route(methods=["GET", "HEAD"], path="/peer-support/version/{version}", summary="a version IRI: that version, negotiated")
+    def version(version: str, request: Request):
+        known = current_versions()
+        if version not in known:
+            raise NotFound(f"no version {version!r}; versions: {', '.join(known)}", "Ask for one of the versions named.", headers=VARY)
+        return _answer(request, _negotiated(request), VARY)
+
+    @router.api_route(methods=["GET", "HEAD"], path="/peer-support/mappings.sssom.tsv", summary="the SSSOM mapping set")
+    def mapping_set():
+        return Response((data_dir("ontology") / "mappings.sssom.tsv").read_bytes(), media_type="text/tab-separated-values", headers=VARY)
+
+    @router.api_route(methods=["GET", "HEAD"], path="/peer-support/{term}", summary="a vocabulary term: 303 to its documentation or RDF")
     def term(term: str, request: Request):
         if (URIRef(NAMESPACE + term), RDF.type, None) not in docs.shared_vocabulary():
             raise NotFound(f"no term {term!r} in the vocabulary", "Every term is listed at /peer-support/.", headers=VARY)
