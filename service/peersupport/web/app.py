@@ -107,10 +107,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from peersupport.web.sources import sources_router
     from peersupport.web.validator import validate_router
     from peersupport.web.downloads import downloads_router
+    from peersupport.web.shapes_pages import shapes_router
     from peersupport.web.vocabulary import vocabulary_router
 
     app.include_router(validate_router(settings.validation_slots))
     app.include_router(sources_router())  # before the vocabulary: /peer-support/source/… is not a term
+    app.include_router(shapes_router())  # before the vocabulary: /peer-support/shapes/ is not a term
     app.include_router(vocabulary_router())
     app.include_router(downloads_router())
     app.include_router(api_docs_router(app.title))  # before pages: its /static/swagger sits inside /static

@@ -19,8 +19,8 @@ from peersupport.web.templating import render
 
 VOCAB_TYPES = {"text/html": "html", "text/turtle": "ttl", "application/rdf+xml": "rdf", "application/ld+json": "jsonld",
                "application/n-triples": "nt"}
-_RDFLIB_FORMATS = {"ttl": "turtle", "rdf": "xml", "jsonld": "json-ld", "nt": "nt"}
-_MEDIA_TYPES = {extension: media for media, extension in VOCAB_TYPES.items()}
+RDFLIB_FORMATS = {"ttl": "turtle", "rdf": "xml", "jsonld": "json-ld", "nt": "nt"}
+MEDIA_TYPES = {extension: media for media, extension in VOCAB_TYPES.items()}
 VARY = {"Vary": "Accept"}
 
 
@@ -32,7 +32,7 @@ def _page_values() -> dict:
 @lru_cache(maxsize=8)
 def vocabulary_document(extension: str) -> bytes:
     """The vocabulary serialised in an RDF format (``ttl``, ``rdf``, ``jsonld``, ``nt``)."""
-    return docs.shared_vocabulary().serialize(format=_RDFLIB_FORMATS[extension], encoding="utf-8")
+    return docs.shared_vocabulary().serialize(format=RDFLIB_FORMATS[extension], encoding="utf-8")
 
 
 def current_versions() -> list[str]:
@@ -46,10 +46,10 @@ def current_versions() -> list[str]:
 def _answer(request: Request, extension: str, headers: dict | None = None) -> Response:
     if extension == "html":
         return render(request, "vocabulary.html", headers=headers, **_page_values())
-    return Response(vocabulary_document(extension), media_type=_MEDIA_TYPES[extension], headers=headers)
+    return Response(vocabulary_document(extension), media_type=MEDIA_TYPES[extension], headers=headers)
 
 
-def _negotiated(request: Request) -> str:
+def negotiated_format(request: Request) -> str:
     """The extension of the format ``Accept`` prefers; NotAcceptable when it names none we have."""
     media_type = negotiate(request.headers.get("accept"), list(VOCAB_TYPES))
     if media_type is None:
@@ -62,11 +62,11 @@ def vocabulary_router() -> APIRouter:
 
     @router.api_route(methods=["GET", "HEAD"], path="/peer-support/", summary="the vocabulary, negotiated (HTML, Turtle, RDF/XML, JSON-LD, N-Triples)")
     def namespace(request: Request):
-        return _answer(request, _negotiated(request), VARY)
+        return _answer(request, negotiated_format(request), VARY)
 
     @router.api_route(methods=["GET", "HEAD"], path="/peer-support/vocab.{extension}", summary="the vocabulary in one format")
     def document(extension: str, request: Request):
-        if extension not in _MEDIA_TYPES:
+        if extension not in MEDIA_TYPES:
             raise NotFound(f"no such document; use vocab.{{{','.join(VOCAB_TYPES.values())}}}",
                            "The vocabulary is at /peer-support/vocab.html, .ttl, .rdf, .jsonld and .nt.")
         return _answer(request, extension)
@@ -80,7 +80,7 @@ def vocabulary_router() -> APIRouter:
         known = current_versions()
         if version not in known:
             raise NotFound(f"no version {version!r}; versions: {', '.join(known)}", "Ask for one of the versions named.", headers=VARY)
-        return _answer(request, _negotiated(request), VARY)
+        return _answer(request, negotiated_format(request), VARY)
 
     @router.api_route(methods=["GET", "HEAD"], path="/peer-support/mappings.sssom.tsv", summary="the SSSOM mapping set")
     def mapping_set():
@@ -90,7 +90,7 @@ def vocabulary_router() -> APIRouter:
     def term(term: str, request: Request):
         if (URIRef(NAMESPACE + term), RDF.type, None) not in docs.shared_vocabulary():
             raise NotFound(f"no term {term!r} in the vocabulary", "Every term is listed at /peer-support/.", headers=VARY)
-        extension = _negotiated(request)
+        extension = negotiated_format(request)
         target = f"/peer-support/vocab.html#{term}" if extension == "html" else f"/peer-support/vocab.{extension}"
         return RedirectResponse(target, status_code=303, headers=VARY)
 
