@@ -2,8 +2,8 @@
 from what the reader accepts: ``roles.schema.json`` (a Frictionless Table Schema: each column's
 type, allowed values with their English and French labels, description), ``roles.xlsx`` (a header
 row, the example rows of ``roles.csv``, a drop-down list in every controlled and yes/no column, a
-sheet explaining each column) and ``README.md``. ``peersupport template`` (``make template``)
-writes all three into ``data/templates/``.
+sheet explaining each column), the same as ``roles.ods`` (``template_ods``) and ``README.md``.
+``peersupport template`` (``make template``) writes them into ``data/templates/``.
 """
 
 from __future__ import annotations
@@ -11,9 +11,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+import zipfile
 from datetime import datetime
 from pathlib import Path
 
+from peersupport.validation.template_ods import FIXED_DATE, ods_bytes
 from peersupport.validation.spreadsheet import COLUMNS, FRENCH_HEADERS, NO, YES, Column, columns_markdown, scheme_values
 
 ID_PATTERN = "[A-Za-z0-9][A-Za-z0-9._-]*"
@@ -98,15 +101,14 @@ def workbook(rows: list[list[str]]):
     lists = book.create_sheet("lists")
     lists.sheet_state = "hidden"
     explained = book.create_sheet("columns")
-    explained.append(["column", "en français", "describes", "what to write", "allowed values", "valeurs permises"])
+    for line in explained_rows():
+        explained.append(line)
     for cell in explained[1]:
         cell.font = Font(bold=True)
     for index, column in enumerate(COLUMNS, start=1):
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = max(14, min(40, len(column.name) + 2))
-        choices, note = _choices(column)
-        explained.append([column.name, FRENCH_HEADERS[column.name], column.subject, column.meaning,
-                          ", ".join(c for c in choices) or note, ", ".join(_french(column)) or note])
+        choices, _ = _choices(column)
         if not choices:
             continue
         for position, choice in enumerate(choices, start=1):
@@ -122,6 +124,22 @@ def workbook(rows: list[list[str]]):
     explained.column_dimensions["D"].width = 60
     explained.column_dimensions["E"].width = 60
     return book
+
+
+def explained_rows() -> list[list[str]]:
+    """The sheet "columns" of the templates: a header, then what each column is and allows."""
+    rows = [["column", "en français", "describes", "what to write", "allowed values", "valeurs permises"]]
+    for column in COLUMNS:
+        choices, note = _choices(column)
+        rows.append([column.name, FRENCH_HEADERS[column.name], column.subject, column.meaning,
+                     ", ".join(choices) or note, ", ".join(_french(column)) or note])
+    return rows
+
+
+def drop_downs() -> list[tuple[list[str], bool, str]]:
+    """Per column, the drop-down list of the templates: (choices, several allowed, prompt)."""
+    return [(_choices(column)[0], column.kind == "many",
+             "Several values: separate them with ;" if column.kind == "many" else column.meaning) for column in COLUMNS]
 
 
 def _choices(column: Column) -> tuple[list[str], str]:
@@ -140,15 +158,29 @@ def _french(column: Column) -> list[str]:
 
 
 def xlsx_bytes(rows: list[list[str]]) -> bytes:
+    """The .xlsx template, re-zipped with fixed dates (openpyxl stamps the members and the
+    properties with the time of saving) so the same file is made every time."""
+    saved = io.BytesIO()
+    workbook(rows).save(saved)
     out = io.BytesIO()
-    workbook(rows).save(out)
+    with zipfile.ZipFile(saved) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for member in source.infolist():
+            data = source.read(member)
+            if member.filename == "docProps/core.xml":  # openpyxl sets "modified" to the time of saving
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode(), data)
+            archive.writestr(zipfile.ZipInfo(member.filename, date_time=FIXED_DATE), data, compress_type=zipfile.ZIP_DEFLATED)
     return out.getvalue()
 
 
+def ods_template(rows: list[list[str]]) -> bytes:
+    return ods_bytes(rows, explained_rows(), drop_downs(), ROWS_WITH_LISTS)
+
+
 def write_templates(templates: Path) -> list[Path]:
-    """Write roles.schema.json, roles.xlsx and README.md into ``templates`` (roles.csv is the source of the example rows)."""
-    written = [templates / "roles.schema.json", templates / "roles.xlsx", templates / "README.md"]
+    """Write roles.schema.json, roles.xlsx, roles.ods and README.md into ``templates`` (roles.csv is the source of the example rows)."""
+    written = [templates / "roles.schema.json", templates / "roles.xlsx", templates / "roles.ods", templates / "README.md"]
     written[0].write_text(schema_json(), encoding="utf-8")
     written[1].write_bytes(xlsx_bytes(example_rows(templates)))
-    written[2].write_text(columns_markdown(), encoding="utf-8")
+    written[2].write_bytes(ods_template(example_rows(templates)))
+    written[3].write_text(columns_markdown(), encoding="utf-8")
     return written

@@ -8,7 +8,7 @@ from fastapi.responses import Response
 
 from peersupport.errors import NotFound
 from peersupport.resources import context_file, data_dir
-from peersupport.validation.inputs import XLSX_TYPE
+from peersupport.validation.inputs import ODS_TYPE, XLSX_TYPE
 from peersupport.web.vocabulary import vocabulary_document
 
 
@@ -23,6 +23,7 @@ DOWNLOADS = {
     "mappings.sssom.tsv": lambda: ((data_dir("ontology") / "mappings.sssom.tsv").read_bytes(), "text/tab-separated-values"),
     "roles.csv": lambda: (_template("roles.csv"), "text/csv"),
     "roles.xlsx": lambda: (_template("roles.xlsx"), XLSX_TYPE),
+    "roles.ods": lambda: (_template("roles.ods"), ODS_TYPE),
     # The template ships filled in with an example network's four roles: the example is the same file.
     "roles-example.xlsx": lambda: (_template("roles.xlsx"), XLSX_TYPE),
     "roles.schema.json": lambda: (_template("roles.schema.json"), "application/json"),
@@ -32,7 +33,7 @@ DOWNLOADS = {
 def downloads_router() -> APIRouter:
     router = APIRouter(tags=["vocabulary"])
 
-    @router.get("/downloads/{name}", summary="download the ontology, shapes, JSON-LD context, mappings or the spreadsheet template (CSV, xlsx, Table Schema)")
+    @router.get("/downloads/{name}", summary="download the ontology, shapes, JSON-LD context, mappings or the spreadsheet template (CSV, xlsx, ods, Table Schema)")
     def download(name: str):
         if name not in DOWNLOADS:
             raise NotFound(f"no download {name!r}; available: {', '.join(DOWNLOADS)}",
