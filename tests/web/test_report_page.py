@@ -182,7 +182,8 @@ def test_pasted_data_with_no_role_comes_back_in_the_text_box_in_french(base, cli
     page = html.unescape(answer.text)
     assert answer.status_code == 400 and '<html lang="fr">' in page
     assert '<h2 id="problem-title">Aucun rôle trouvé</h2>' in page
-    assert "<p class=\"message\">No role was found: nothing in the data is an org:Post" in page
+    assert "<p class=\"message\">Aucun rôle trouvé : rien dans les données n’est un org:Post" in page
+    assert "Décrivez chaque rôle comme un org:Post (ou org:Role) avec ses éléments (voyez les exemples), et renvoyez-le." in page
     assert f'<textarea name="text" id="text" rows="12">\n{pasted}</textarea>' in page
     assert '<option value="turtle" selected>' in page and '<input type="checkbox" name="classify" value="on" checked>' in page
     assert 'name="kept"' not in page
@@ -289,3 +290,26 @@ def test_mistakes_shown_above_the_filled_form_in_the_browser_then_a_dropped_file
     assert browser.find_element(By.CSS_SELECTOR, "section.summary p.said").text == "2 roles checked; 1 of them claims peer support."
     fixes = [f.text for f in browser.find_elements(By.CSS_SELECTOR, "span.fix")]
     assert "What to do: If it is so, write yes in column non_clinical (a column to add) of row 2; if not, write no." in fixes, fixes
+
+
+FRENCH_PROBLEMS = [
+    "Ligne 1, colonne C remuneraton : colonne inconnue ; vouliez-vous dire remuneration ? Écrivez remuneration au lieu de remuneraton.",
+    "Ligne 2, colonne D can_decline : « maybe » n’est ni yes ni no (oui ou non)",
+    "Ligne 2, colonne E participation_mode : valeur inconnue « freely chosn » ; vouliez-vous dire « freely chosen » ? Valeurs permises : "
+    'assigned, freely chosen, mandated, "referred, free to decline" Écrivez freely chosen au lieu de freely chosn.',
+    "Ligne 3, colonne A role_id : « r 2 » n’est pas un identifiant valide (lettres, chiffres, - _ . seulement)"]
+
+
+def test_a_french_page_says_each_spreadsheet_problem_in_french(base, client):
+    """Issue 15: both languages throughout; the problems of a spreadsheet too (validation/messages.py)."""
+    answer = client.post(base + "/validate?lang=fr", files={"file": ("nos rôles.csv", FIVE_MISTAKES, "text/csv")},
+                         data={"lang": "fr", "format": "csv"}, headers={"Accept": "text/html"})
+    page = answer.text
+    assert answer.status_code == 400 and '<html lang="fr">' in page
+    assert '<p class="message">4 problèmes trouvés dans vos données ; tous sont listés.</p>' in page
+    assert _problems(page) == FRENCH_PROBLEMS
+    assert ("Corrigez chaque cellule nommée (ligne et colonne telles que votre tableur les montre) et renvoyez le fichier : "
+            "tous les problèmes trouvés sont listés.") in html.unescape(page)
+    english = client.post(base + "/validate", files={"file": ("our roles.csv", FIVE_MISTAKES, "text/csv")},
+                          headers={"Accept": "application/json"}).json()["error"]
+    assert english["message"].startswith("4 problems in the spreadsheet:\n- row 1, column C `remuneraton`: unknown column")

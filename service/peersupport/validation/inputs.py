@@ -19,6 +19,7 @@ from rdflib import RDF, XSD, Graph, Literal, URIRef
 
 from peersupport.errors import InputError
 from peersupport.shacl.terms import to_rdflib
+from peersupport.validation.messages import said_error
 from peersupport.vocabulary.graph import ORG, PS
 
 FORMATS = ("turtle", "nt", "xml", "json-ld", "csv")  # the formats read as text
@@ -214,12 +215,9 @@ def require_roles(parsed: Parsed | Graph) -> None:
     if any(True for cls in (*ROLE_CLASSES, ORG.Organization) for _ in graph.subjects(RDF.type, cls)):
         return
     if isinstance(parsed, Parsed) and parsed.spreadsheet:
-        error = InputError("no role was found: no row below the header has a role_id",
-                           hint="Fill in one row per role, each with its role_id (see the template), and send it again.")
+        error = said_error(InputError, "no-role-in-sheet", "no-role-in-sheet-fix")
     else:
-        error = InputError("no role was found: nothing in the data is an org:Post, org:Role, org:Membership or "
-                           "ps:DescribedRole", hint="Describe each role as an org:Post (or org:Role) with its evidence "
-                                                    "(see the examples), and send it again.")
+        error = said_error(InputError, "no-role-in-rdf", "no-role-in-rdf-fix")
     error.title = "No role found"
     raise error
 

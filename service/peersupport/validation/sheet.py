@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
 
 from peersupport.errors import InputError
+from peersupport.validation.messages import both
 from peersupport.validation.spreadsheet import (BY_NAME, COLUMN_NAMES, FRENCH_HEADERS, NO, YES, Column, allowed_values,
                                                 headers, key, scheme_values, value_key)
 from peersupport.validation.tables import Table, column_letter
@@ -32,13 +33,15 @@ _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 class Problem:
     """One thing wrong in the spreadsheet, where the spreadsheet program shows it."""
 
-    message: str
+    message: str  # in English; ``said`` has it in every language
     row: int | None = None
     column: str | None = None  # the column's letter (A, B, … AA)
     name: str | None = None  # the column's header as written
     value: str | None = None
     allowed: list[str] = field(default_factory=list)
     suggestion: str | None = None
+    key: str | None = None  # the wording's key in ``messages.MESSAGES``
+    said: dict[str, str] = field(default_factory=dict)  # the message in each language
 
     def __str__(self) -> str:
         where = ", ".join(part for part in (f"row {self.row}" if self.row else "",
@@ -60,9 +63,12 @@ def _quote(text: str) -> str:
 
 
 class _Problems(list):
-    def add(self, message: str, row: int | None = None, index: int | None = None, name: str | None = None, **more):
+    def add(self, key: str, words: dict, row: int | None = None, index: int | None = None, name: str | None = None, **more):
+        """A problem said by ``key`` of ``messages.MESSAGES`` filled with ``words``, where it is."""
         if len(self) < MAX_PROBLEMS:
-            self.append(Problem(message, row, column_letter(index) if index is not None else None, name, **more))
+            said = both(key, **words)
+            self.append(Problem(said["en"], row, column_letter(index) if index is not None else None, name,
+                                key=key, said=said, **more))
 
     def raise_if_any(self) -> None:
         if not self:
@@ -73,8 +79,9 @@ class _Problems(list):
             shown = "\n".join(f"- {problem}" for problem in self[:SHOWN])
             more = f"\n- and {len(self) - SHOWN} more" if len(self) > SHOWN else ""
             message = f"{len(self)}{'+' if len(self) >= MAX_PROBLEMS else ''} problems in the spreadsheet:\n{shown}{more}"
-        error = InputError(message, hint="Correct each cell named (row and column as your spreadsheet program shows them) "
-                                         "and send the file again: every problem found is listed.")
+        hints = both("fix-each-cell")
+        error = InputError(message, hint=hints["en"])
+        error.hints = hints
         error.line, error.column = self[0].row, None
         error.problems = [asdict(problem) for problem in self]
         raise error
@@ -86,8 +93,8 @@ def _unknown_value(problems: _Problems, column: Column, cell: str, row: int, ind
     close = difflib.get_close_matches(value_key(cell), spellings, n=1, cutoff=0.6)
     suggestion = spellings[close[0]] if close else None
     allowed = [v.en for v in values]
-    hint = f"; did you mean {suggestion!r}?" if suggestion else ";"
-    problems.add(f"unknown value {cell!r}{hint} allowed: {', '.join(_quote(a) for a in allowed)}", row, index, name,
+    problems.add("unknown-value-close" if suggestion else "unknown-value",
+                 {"value": cell, "suggestion": suggestion, "allowed": ", ".join(_quote(a) for a in allowed)}, row, index, name,
                  value=cell, allowed=allowed, suggestion=suggestion)
 
 
@@ -105,17 +112,17 @@ def _header(table: Table, problems: _Problems) -> dict[int, Column]:
             spelled = {key(n): n for n in (*COLUMN_NAMES, *FRENCH_HEADERS.values())}
             close = difflib.get_close_matches(key(text), spelled, n=1, cutoff=0.6)
             suggestion = spelled[close[0]] if close else None
-            hint = f"; did you mean `{suggestion}`?" if suggestion else ""
-            listed = suggestion or any(p.message.startswith("unknown column") for p in problems)
-            known_list = "" if listed else f"; the template's columns are: {', '.join(COLUMN_NAMES)}"
-            problems.add(f"unknown column{hint}{known_list}", row, index, text, value=text, suggestion=suggestion)
+            listed = any(p.key and p.key.startswith("unknown-column") for p in problems)
+            said = "unknown-column-close" if suggestion else "unknown-column" if listed else "unknown-column-listed"
+            problems.add(said, {"suggestion": suggestion, "columns": ", ".join(COLUMN_NAMES)}, row, index, text,
+                         value=text, suggestion=suggestion)
         elif name in seen:
-            problems.add(f"the column `{name}` appears twice (also column {column_letter(seen[name])})", row, index, text)
+            problems.add("column-twice", {"name": name, "other": column_letter(seen[name])}, row, index, text)
         else:
             seen[name] = index
             by_index[index] = BY_NAME[name]
     if by_index and "role_id" not in seen and "organisation_id" not in seen:
-        problems.add("the role_id column is required (one row per role, each with its role_id)", row)
+        problems.add("role-id-required", {}, row)
     return by_index
 
 
@@ -129,13 +136,13 @@ def read_table(table: Table) -> Reading:
         return Reading(graph, rows, {})
     by_index = _header(table, problems)
     if not by_index:
-        problems.add("the first row must name the columns (role_id, role_title, …); see the template", table.rows[0][0])
+        problems.add("no-header", {}, table.rows[0][0])
     width = len(table.rows[0][1])
     columns = {column.name: column_letter(index) for index, column in by_index.items()}
     id_index = {column.name: index for index, column in by_index.items() if column.kind == "id"}
     for row, cells in table.rows[1:] if by_index else ():
         if any(cell.strip() for cell in cells[width:]):
-            problems.add(f"{len(cells)} cells but the header has {width} columns", row)
+            problems.add("too-many-cells", {"cells": len(cells), "width": width}, row)
         _read_row(graph, rows, problems, row, {i: cells[i].strip() for i in by_index if i < len(cells)}, by_index, id_index)
     problems.raise_if_any()
     return Reading(graph, rows, columns)
@@ -145,7 +152,7 @@ def _read_row(graph, rows, problems, row, cells: dict[int, str], by_index, id_in
     ids = {name: cells.get(index, "") for name, index in id_index.items()}
     if not any(ids.values()):
         index = id_index.get("role_id", id_index.get("organisation_id"))
-        problems.add("every row needs a role_id (or, for an organisation alone, an organisation_id)", row, index,
+        problems.add("row-needs-id", {}, row, index,
                      "role_id" if "role_id" in id_index else "organisation_id")
         return
     subjects = {}
@@ -168,7 +175,7 @@ def _read_row(graph, rows, problems, row, cells: dict[int, str], by_index, id_in
             if ids.get(needed):
                 continue  # the identifier is itself wrong, and was reported
             article = "an" if needed.startswith("o") else "a"
-            problems.add(f"this column needs {article} {needed} in the same row", row, index, column.name)
+            problems.add("needs-id-in-row", {"article": article, "needed": needed}, row, index, column.name)
             continue
         for obj in _objects(problems, column, cell, row, index):
             graph.add((subject, column.predicate, obj))
@@ -181,7 +188,7 @@ def _objects(problems, column: Column, cell: str, row: int, index: int) -> list:
     if column.kind == "yes/no":
         answer = cell.casefold()
         if answer not in YES + NO:
-            problems.add(f"{cell!r} is not yes or no", row, index, name, value=cell, allowed=["yes", "no"])
+            problems.add("not-yes-no", {"value": cell}, row, index, name, value=cell, allowed=["yes", "no"])
             return []
         return [Literal(answer in YES)]
     if column.kind == "share":
@@ -207,17 +214,17 @@ def _share(problems, cell: str, row: int, index: int, name: str) -> Literal | No
     try:
         value = Decimal(text[:-1].strip()) / 100 if text.endswith("%") else Decimal(text)
     except InvalidOperation:
-        problems.add(f"{cell!r} is not a share (write 0.6 or 60%)", row, index, name, value=cell)
+        problems.add("not-a-share", {"value": cell}, row, index, name, value=cell)
         return None
     if not value.is_finite() or not 0 <= value <= 1:
-        problems.add(f"{cell!r} is not between 0 and 1 (0% and 100%)", row, index, name, value=cell)
+        problems.add("share-out-of-range", {"value": cell}, row, index, name, value=cell)
         return None
     return Literal(value.normalize() if value != 0 else Decimal(0), datatype=XSD.decimal)
 
 
 def _iri(problems, kind: str, identifier: str, row: int, index: int, name: str) -> URIRef | None:
     if not _ID.match(identifier):
-        problems.add(f"{identifier!r} is not a valid identifier (letters, digits, - _ . only)", row, index, name,
+        problems.add("bad-identifier", {"value": identifier}, row, index, name,
                      value=identifier)
         return None
     return BASE[f"{kind}/{identifier}"]

@@ -48,7 +48,7 @@ def error_response(request: Request, error: ServiceError) -> Response:
     media_type = negotiate(request.headers.get("accept"), ERROR_TYPES) or "text/plain"
     if media_type == "text/html":
         shown = {"title": error.title, "status": error.status, "message": error.message, "hint": error.hint,
-                 "request_id": rid, "problems": getattr(error, "problems", None) or []}
+                 "said": getattr(error, "said", None), "hints": getattr(error, "hints", None), "request_id": rid, "problems": getattr(error, "problems", None) or []}
         form = getattr(error, "form", None)
         if form is not None:
             from peersupport.web.validator import FORMAT_CHOICES

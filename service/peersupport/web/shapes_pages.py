@@ -14,7 +14,7 @@ from peersupport.errors import NotFound
 from peersupport.validation.validate import shapes_graph
 from peersupport.vocabulary.shapes_docs import shape_names, shapes_page
 from peersupport.web.templating import page_language, render
-from peersupport.web.vocabulary import MEDIA_TYPES, RDFLIB_FORMATS, VARY, negotiated_format
+from peersupport.web.vocabulary import MEDIA_TYPES, RDFLIB_FORMATS, VARY, get_and_head, negotiated_format
 
 BASE = "/peer-support/shapes/"
 
@@ -34,22 +34,22 @@ def _answer(request: Request, extension: str, headers: dict | None = None) -> Re
 def shapes_router() -> APIRouter:
     router = APIRouter(tags=["vocabulary"])
 
-    @router.api_route(methods=["GET", "HEAD"], path="/peer-support/shapes", include_in_schema=False)
+    @get_and_head(router, "/peer-support/shapes", include_in_schema=False)
     def without_slash():
         return RedirectResponse(BASE, status_code=301, headers=VARY)
 
-    @router.api_route(methods=["GET", "HEAD"], path=BASE, summary="the shapes, negotiated (HTML, Turtle, RDF/XML, JSON-LD, N-Triples)")
+    @get_and_head(router, BASE, summary="the shapes, negotiated (HTML, Turtle, RDF/XML, JSON-LD, N-Triples)")
     def shapes(request: Request):
         return _answer(request, negotiated_format(request), VARY)
 
-    @router.api_route(methods=["GET", "HEAD"], path=BASE + "shapes.{extension}", summary="the shapes in one format")
+    @get_and_head(router, BASE + "shapes.{extension}", summary="the shapes in one format")
     def document(extension: str, request: Request):
         if extension not in MEDIA_TYPES:
             raise NotFound(f"no such document; use shapes.{{{','.join(MEDIA_TYPES)}}}",
                            "The shapes are at /peer-support/shapes/shapes.html, .ttl, .rdf, .jsonld and .nt.")
         return _answer(request, extension)
 
-    @router.api_route(methods=["GET", "HEAD"], path=BASE + "{name}", summary="a shape's IRI: 303 to its documentation or RDF")
+    @get_and_head(router, BASE + "{name}", summary="a shape's IRI: 303 to its documentation or RDF")
     def shape(name: str, request: Request):
         if name not in shape_names(shapes_graph()):
             raise NotFound(f"no shape {name!r}", "Every shape is listed at /peer-support/shapes/.", headers=VARY)

@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse
 from peersupport.errors import NotFound
 from peersupport.vocabulary import sources as bibliography
 from peersupport.web.templating import page_language, render
+from peersupport.web.vocabulary import get_and_head
 
 
 def _source_view(source: bibliography.Source, lang: str) -> dict:
@@ -40,7 +41,7 @@ def sources_router() -> APIRouter:
         found = _known(ident)
         return render(request, "source.html", source=_source_view(found, lang), sections=bibliography.sections(found.id, lang))
 
-    @router.api_route(methods=["GET", "HEAD"], path="/peer-support/source/{name}", summary="a source's IRI: 303 to its page", include_in_schema=False)
+    @get_and_head(router, "/peer-support/source/{name}", summary="a source's IRI: 303 to its page", include_in_schema=False)
     def source_iri(name: str):
         ident = bibliography.source_id(bibliography.SOURCE_NAMESPACE + name)
         found = _known(ident or name)

@@ -57,36 +57,46 @@ def negotiated_format(request: Request) -> str:
     return VOCAB_TYPES[media_type]
 
 
+def get_and_head(router: APIRouter, path: str, **options):
+    """Register a GET route that answers HEAD too; HEAD stays out of the OpenAPI document (one
+    operation per path, as HTTP implies HEAD wherever GET is), so operation ids stay unique."""
+    def register(function):
+        router.get(path, **options)(function)
+        router.head(path, include_in_schema=False)(function)
+        return function
+    return register
+
+
 def vocabulary_router() -> APIRouter:
     router = APIRouter(tags=["vocabulary"])
 
-    @router.api_route(methods=["GET", "HEAD"], path="/peer-support/", summary="the vocabulary, negotiated (HTML, Turtle, RDF/XML, JSON-LD, N-Triples)")
+    @get_and_head(router, "/peer-support/", summary="the vocabulary, negotiated (HTML, Turtle, RDF/XML, JSON-LD, N-Triples)")
     def namespace(request: Request):
         return _answer(request, negotiated_format(request), VARY)
 
-    @router.api_route(methods=["GET", "HEAD"], path="/peer-support/vocab.{extension}", summary="the vocabulary in one format")
+    @get_and_head(router, "/peer-support/vocab.{extension}", summary="the vocabulary in one format")
     def document(extension: str, request: Request):
         if extension not in MEDIA_TYPES:
             raise NotFound(f"no such document; use vocab.{{{','.join(VOCAB_TYPES.values())}}}",
                            "The vocabulary is at /peer-support/vocab.html, .ttl, .rdf, .jsonld and .nt.")
         return _answer(request, extension)
 
-    @router.api_route(methods=["GET", "HEAD"], path="/peer-support/context.jsonld", summary="the JSON-LD context")
+    @get_and_head(router, "/peer-support/context.jsonld", summary="the JSON-LD context")
     def context():
         return FileResponse(context_file(), media_type="application/ld+json")
 
-    @router.api_route(methods=["GET", "HEAD"], path="/peer-support/version/{version}", summary="a version IRI: that version, negotiated")
+    @get_and_head(router, "/peer-support/version/{version}", summary="a version IRI: that version, negotiated")
     def version(version: str, request: Request):
         known = current_versions()
         if version not in known:
             raise NotFound(f"no version {version!r}; versions: {', '.join(known)}", "Ask for one of the versions named.", headers=VARY)
         return _answer(request, negotiated_format(request), VARY)
 
-    @router.api_route(methods=["GET", "HEAD"], path="/peer-support/mappings.sssom.tsv", summary="the SSSOM mapping set")
+    @get_and_head(router, "/peer-support/mappings.sssom.tsv", summary="the SSSOM mapping set")
     def mapping_set():
         return Response((data_dir("ontology") / "mappings.sssom.tsv").read_bytes(), media_type="text/tab-separated-values", headers=VARY)
 
-    @router.api_route(methods=["GET", "HEAD"], path="/peer-support/{term}", summary="a vocabulary term: 303 to its documentation or RDF")
+    @get_and_head(router, "/peer-support/{term}", summary="a vocabulary term: 303 to its documentation or RDF")
     def term(term: str, request: Request):
         if (URIRef(NAMESPACE + term), RDF.type, None) not in docs.shared_vocabulary():
             raise NotFound(f"no term {term!r} in the vocabulary", "Every term is listed at /peer-support/.", headers=VARY)
