@@ -257,6 +257,12 @@ class QueryPool:
         holder = self._holder.process.is_alive()
         return {"ok": holder and live > 0, "workers": live, "of": self.size, "holder": holder}
 
+    def worker_pids(self) -> dict:
+        """The pool's processes, for reading their memory: ``{"holder": pid, "workers": [pid, …]}``."""
+        with self._lock:
+            workers = sorted(worker.pid for worker in self._all)
+        return {"holder": self._holder.process.pid, "workers": workers}
+
     def _supervise(self, every: float = 0.25) -> None:
         while not self._stopping.wait(every):
             if not self._holder.process.is_alive():

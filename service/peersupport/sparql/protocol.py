@@ -100,19 +100,23 @@ def check_query(query: str) -> None:
         raise BadRequest("SERVICE is refused: this endpoint makes no requests to other endpoints")
 
 
-def check_dataset(query: str, params: dict[str, list[str]], known_graphs: set[str]) -> None:
+def check_dataset(query: str, params: dict[str, list[str]], known_graphs: Callable[[], set[str]]) -> None:
     """Refuse a dataset naming a graph the store does not hold: FROM and the graph parameters
     only ever select graphs of the store, so there is nothing to fetch, and saying so beats an
-    empty answer."""
+    empty answer. ``known_graphs`` is asked only when the query names a dataset."""
     named = dataset_iris(query) + params.get("default-graph-uri", []) + params.get("named-graph-uri", [])
-    unknown = [iri for iri in named if iri not in known_graphs]
+    if not named:
+        return
+    known = known_graphs()
+    unknown = [iri for iri in named if iri not in known]
     if unknown:
         raise BadRequest(f"no graph <{unknown[0]}> in this store: FROM, FROM NAMED, default-graph-uri and "
                          "named-graph-uri only select graphs the store holds, and nothing is fetched",
                          "GET /sparql describes the service and lists its graphs.")
 
 
-def _checked_job(query: str, params: dict[str, list[str]], accept: str | None, known_graphs: set[str]) -> QueryJob:
+def _checked_job(query: str, params: dict[str, list[str]], accept: str | None,
+                 known_graphs: Callable[[], set[str]]) -> QueryJob:
     check_query(query)
     check_dataset(query, params, known_graphs)
     return job_for(query, params, accept)
@@ -172,11 +176,12 @@ async def answer(executor: Executor, job: QueryJob) -> Response:
     return to_response(reply)
 
 
-def sparql_router(get_executor: Callable[[], Executor], describe: Callable[[str], bytes], known_graphs: set[str],
-                  path: str = "/sparql", query_page: str = "/query") -> APIRouter:
+def sparql_router(get_executor: Callable[[], Executor], describe: Callable[[str], bytes],
+                  known_graphs: Callable[[], set[str]], path: str = "/sparql", query_page: str = "/query") -> APIRouter:
     """The protocol router. ``describe(media_type)`` gives the service description in Turtle
     or JSON-LD; browsers asking for HTML without a query are sent to ``query_page``; a dataset
-    may name only ``known_graphs``."""
+    may name only the graphs ``known_graphs()`` gives (asked per query naming a dataset: a remote
+    engine's list changes as graphs are loaded into it)."""
     router = APIRouter()
 
     async def handle(request: Request) -> Response:

@@ -89,12 +89,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, read_seconds=settings.body_seconds)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(AccessLog, store="remote" if settings.sparql_endpoint else f"embedded ({settings.query_store})")
-    graphs = [graph_name(name).value for name, _ in settings.files]
+    bundled = [graph_name(name).value for name, _ in settings.files]
+
+    def graphs() -> list[str]:
+        """The graphs a dataset may name: in remote mode the engine's own (a graph loaded into it
+        later can be named once its short-lived list is refreshed)."""
+        return state["executor"].graphs() if settings.sparql_endpoint else bundled
 
     def describe(media_type: str) -> bytes:
-        return service_description("/sparql", graphs, media_type)
+        return service_description("/sparql", graphs(), media_type)
 
-    app.include_router(sparql_router(lambda: state["executor"], describe, set(graphs)))
+    app.include_router(sparql_router(lambda: state["executor"], describe, lambda: set(graphs())))
     app.include_router(catalogue_router(lambda: state["executor"]))
     from peersupport.web.query_editor import query_editor_router
     app.include_router(query_editor_router())
@@ -118,12 +123,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api_docs_router(app.title))  # before pages: its /static/swagger sits inside /static
     app.include_router(pages_router())
 
-    @app.get("/healthz", summary="liveness and readiness: 503 when queries cannot be answered")
-    def healthz():
+    @app.get("/healthz", summary="liveness and readiness: 503 when queries cannot be answered",
+             description="With deep=1 also: engine {ok, ask_ms}, triples {graph: count or null when not "
+                         "counted in time}, pool (embedded), memory {processes: [{pid, role, pss_mb, rss_mb}], "
+                         "total_pss_mb, total_rss_mb} read from /proc/<pid>/smaps_rollup.")
+    def healthz(deep: int = 0):
         executor = state.get("executor")
         health = dict(executor.health()) if hasattr(executor, "health") else {"ok": executor is not None}
         status = "ok" if health.pop("ok") else ("starting" if executor is None else "unavailable")
         body = {"status": status, "version": __version__, "store": "remote" if settings.sparql_endpoint else "embedded", **health}
+        if deep and executor is not None:
+            from peersupport.web.health import deep as deep_health
+
+            body.update(deep_health(executor, remote=bool(settings.sparql_endpoint)))
         return JSONResponse(body, status_code=200 if status == "ok" else 503, headers={"Cache-Control": "no-store"})
 
     return app
