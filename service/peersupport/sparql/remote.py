@@ -39,8 +39,8 @@ _RESULT_FORMATS = {"application/sparql-results+json": ox.QueryResultsFormat.JSON
 _GRAPH_FORMATS = {"application/n-triples": ox.RdfFormat.N_TRIPLES, "text/turtle": ox.RdfFormat.TURTLE,
                   "application/rdf+xml": ox.RdfFormat.RDF_XML}
 GRAPH_LIST_LIMIT = 10_000  # graphs named for an engine whose default graph is not their union, at the most
-GRAPH_LIST_SECONDS = 30.0
-GRAPH_LIST_BYTES = 16 * 1024 * 1024  # of the engine's answer listing its graphs, read at the most  # how long the engine's list of graphs is kept
+GRAPH_LIST_SECONDS = 5.0  # how long the engine's list of graphs is kept: a graph loaded later is soon nameable
+GRAPH_LIST_BYTES = 16 * 1024 * 1024  # of the engine's answer listing its graphs, read at the most
 # A graph no engine holds: the default graph of an engine holding no graph of its own is empty.
 NO_GRAPH = "urn:peersupport:no-graph"
 log = logging.getLogger(__name__)
