@@ -38,7 +38,14 @@ def _rebuild(cls, state):
 
 
 class BadRequest(ServiceError):
+    """A request that cannot be used as sent. ``key`` and ``values``, where set, name the message's
+    wording in ``validation/messages.py`` so a page can say it in its own language (``hint_key``
+    the hint's); ``message`` and ``hint`` are the English."""
+
     status, title = 400, "Bad request"
+    key: str | None = None
+    values: dict | None = None
+    hint_key: str | None = None
 
 
 class InputError(BadRequest, ValueError):
@@ -47,10 +54,16 @@ class InputError(BadRequest, ValueError):
     title = "Cannot read the data"
     hint = "Correct the data at the place named and send it again."
 
-    def __init__(self, message: str, line: int | None = None, column: int | None = None, hint: str | None = None):
+    def __init__(self, message: str, line: int | None = None, column: int | None = None, hint: str | None = None,
+                 *, key: str | None = None, values: dict | None = None, hint_key: str | None = None):
         where = f"line {line}" + (f", column {column}" if column is not None else "") + ": " if line else ""
         super().__init__(where + message, hint)
         self.line, self.column = line, column
+        self.located = bool(line)  # the message begins with its line and column
+        if key is not None:
+            self.key, self.values = key, values or {}
+        if hint_key is not None:
+            self.hint_key = hint_key
 
 
 class Refused(ServiceError):

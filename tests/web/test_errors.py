@@ -163,7 +163,10 @@ def test_the_error_page_lists_each_problem_of_a_spreadsheet_on_its_own(client):
             '<code>payed</code>.</span></li>') in items
     assert "did you mean <code>role_id</code>?" in items
     as_json = client.get("/spreadsheet", headers={"Accept": "application/json"}).json()["error"]
-    assert as_json["message"].startswith("2 problems in the spreadsheet:\n") and "problems" not in as_json
+    assert as_json["message"].startswith("2 problems in the spreadsheet:\n")
+    assert [(p["row"], p["column"], p["message"]) for p in as_json["problems"]] == [
+        (2, "B", "unknown value 'payed'; did you mean 'paid'?"), (1, "A", "unknown column; did you mean `role_id`?"),
+        (None, None, "the role_id column is required <here>")]
     assert '<li><span class="what">the role_id column is required &lt;here&gt;</span>' in items
     assert "2 problems in the spreadsheet:" not in page  # the joined message gives way to the list
     french = client.get("/spreadsheet?lang=fr", headers={"Accept": BROWSER}).text

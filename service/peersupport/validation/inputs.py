@@ -19,7 +19,7 @@ from rdflib import RDF, XSD, Graph, Literal, URIRef
 
 from peersupport.errors import InputError
 from peersupport.shacl.terms import to_rdflib
-from peersupport.validation.messages import said_error
+from peersupport.validation.messages import input_error
 from peersupport.vocabulary.graph import ORG, PS
 
 FORMATS = ("turtle", "nt", "xml", "json-ld", "csv")  # the formats read as text
@@ -53,12 +53,12 @@ def format_from_name(name: str | None) -> str | None:
 
 def _text(data: bytes) -> str:
     if len(data) > MAX_INPUT_BYTES:
-        raise InputError(f"input is {len(data)} bytes; the limit is {MAX_INPUT_BYTES} bytes")
+        raise input_error("input-too-large", size=len(data), limit=MAX_INPUT_BYTES)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise InputError("input is not UTF-8 text", line=line) from None
+        raise input_error("not-utf8", line=line) from None
 
 
 def _line_column(text: str, offset: int) -> tuple[int, int]:
@@ -82,10 +82,9 @@ def refuse_relative_iris(graph: Graph, text: str) -> Graph:
     first = relative[0]
     offsets = [i for i in (text.find(f'"{first}"'), text.find(f"<{first}>"), text.find(f"'{first}'")) if i >= 0]
     line, column = _line_column(text, min(offsets)) if offsets else (None, None)
-    more = f" (and {len(relative) - 1} more)" if len(relative) > 1 else ""
-    raise InputError(f"relative IRI {first!r}{more}: the data gives no base address to resolve it against", line, column,
-                     hint="Write every IRI in full (https://…), or give the document a base: xml:base in RDF/XML, "
-                          "@base in Turtle, @base in the JSON-LD @context.")
+    if len(relative) > 1:
+        raise input_error("relative-iris", "relative-iri-fix", line, column, iri=first, more=len(relative) - 1)
+    raise input_error("relative-iri", "relative-iri-fix", line, column, iri=first)
 
 
 def _parse_rdf(text: str, fmt: str) -> Graph:
@@ -97,17 +96,17 @@ def _parse_rdf(text: str, fmt: str) -> Graph:
         graph.parse(data=text, format=fmt, publicID=UNRESOLVED_BASE)
     except BadSyntax as error:
         line, column = _line_column(text, error._i)
-        raise InputError(f"Turtle syntax error: {error._why}", line, column) from None
+        raise input_error("turtle-syntax", line=line, column=column, detail=error._why) from None
     except SAXParseException as error:
-        raise InputError(f"RDF/XML syntax error: {error.getMessage()}", error.getLineNumber(), error.getColumnNumber()) from None
+        raise input_error("rdfxml-syntax", line=error.getLineNumber(), column=error.getColumnNumber(),
+                          detail=error.getMessage()) from None
     except RecursionError:
         raise
     except IndexError:  # rdflib's Turtle parser reads past the end of an unfinished statement
         line, column = _line_column(text, len(text.rstrip()))
-        raise InputError("syntax error: the data ends in the middle of a statement (a term or a final '.' is missing)",
-                         line, column) from None
+        raise input_error("unfinished-statement", line=line, column=column) from None
     except Exception as error:  # rdflib's parsers raise many types; none may escape as a 500
-        raise InputError(str(error).split("\n", 1)[0]) from None
+        raise input_error("unreadable-rdf", detail=str(error).split("\n", 1)[0]) from None
     return refuse_relative_iris(graph, text)
 
 
@@ -122,7 +121,7 @@ def _parse_ntriples(text: str) -> Graph:
             graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
     except SyntaxError as error:
         message = re.sub(r"^Parser error (at|between) [^:]*: ", "", error.msg)
-        raise InputError(f"N-Triples syntax error: {message}", error.lineno, error.offset) from None
+        raise input_error("ntriples-syntax", line=error.lineno, column=error.offset, detail=message) from None
     return graph
 
 
@@ -155,14 +154,14 @@ def read_input(data: bytes | str, fmt: str) -> Parsed:
     """Read ``data`` in format ``fmt`` (one of FORMATS or BINARY_FORMATS): the graph, and how it was read."""
     raw = data.encode("utf-8") if isinstance(data, str) else data
     if len(raw) > MAX_INPUT_BYTES:
-        raise InputError(f"input is {len(raw)} bytes; the limit is {MAX_INPUT_BYTES} bytes")
+        raise input_error("input-too-large", size=len(raw), limit=MAX_INPUT_BYTES)
     try:
         if fmt in SPREADSHEETS:
             parsed = _read_spreadsheet(raw, fmt)
         else:
             parsed = Parsed(_parse_text(_text(raw), fmt), fmt, encoding="UTF-8")
     except RecursionError:
-        raise InputError(TOO_DEEP) from None
+        raise input_error("too-deep") from None
     _refuse_surrogates(parsed.graph)
     normalise_literals(parsed.graph)
     return parsed
@@ -215,9 +214,9 @@ def require_roles(parsed: Parsed | Graph) -> None:
     if any(True for cls in (*ROLE_CLASSES, ORG.Organization) for _ in graph.subjects(RDF.type, cls)):
         return
     if isinstance(parsed, Parsed) and parsed.spreadsheet:
-        error = said_error(InputError, "no-role-in-sheet", "no-role-in-sheet-fix")
+        error = input_error("no-role-in-sheet", "no-role-in-sheet-fix")
     else:
-        error = said_error(InputError, "no-role-in-rdf", "no-role-in-rdf-fix")
+        error = input_error("no-role-in-rdf", "no-role-in-rdf-fix")
     error.title = "No role found"
     raise error
 
@@ -230,13 +229,8 @@ def _refuse_surrogates(graph: Graph) -> None:
     written out again (in a report or a store), so it is refused here."""
     for triple in graph:
         for term in triple:
-            if _SURROGATE.search(str(term)):
-                raise InputError(f"the data holds an escaped lone surrogate (\\u{ord(_SURROGATE.search(str(term)).group()):04X}), "
-                                 "which is not a Unicode character")
-
-
-TOO_DEEP = ("the data is nested too deeply (blank nodes, collections or JSON objects hundreds of levels deep); "
-            "write the nested parts as separate resources")
+            if found := _SURROGATE.search(str(term)):
+                raise input_error("lone-surrogate", code=f"{ord(found.group()):04X}")
 
 
 def _parse_text(text: str, fmt: str) -> Graph:
@@ -246,28 +240,28 @@ def _parse_text(text: str, fmt: str) -> Graph:
         try:
             graph = parse_jsonld(text, base=UNRESOLVED_BASE)
         except RemoteContextError as error:
-            raise InputError(str(error)) from None
+            raise input_error("jsonld-refused", detail=str(error)) from None
         except ValueError as error:  # json.JSONDecodeError is a ValueError
             if hasattr(error, "lineno"):
-                raise InputError(f"JSON syntax error: {error.msg}", error.lineno, error.colno) from None
-            raise InputError(f"JSON-LD error: {error}") from None
+                raise input_error("json-syntax", line=error.lineno, column=error.colno, detail=error.msg) from None
+            raise input_error("jsonld-error", detail=str(error)) from None
         except RecursionError:
             raise
         except Exception as error:
-            raise InputError(f"JSON-LD error: {str(error).splitlines()[0] if str(error) else type(error).__name__}") from None
+            raise input_error("jsonld-error", detail=str(error).splitlines()[0] if str(error) else type(error).__name__) from None
         graph = refuse_relative_iris(graph, text)
     elif fmt == "xml":
         match = _DOCTYPE.search(text)
         if match:
             line, column = _line_column(text, match.start())
-            raise InputError("RDF/XML with a DOCTYPE or ENTITY declaration is refused (entities could read files or expand without bound)", line, column)
+            raise input_error("rdfxml-doctype", line=line, column=column)
         graph = _parse_rdf(text, "xml")
     elif fmt == "nt":
         graph = _parse_ntriples(text)
     elif fmt == "turtle":
         graph = _parse_rdf(text, fmt)
     else:
-        raise InputError(f"unknown format {fmt!r}; use one of: {', '.join(FORMATS + BINARY_FORMATS)}")
+        raise input_error("unknown-format", format=fmt, formats=", ".join(FORMATS + BINARY_FORMATS))
     return graph
 
 

@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
 
 from peersupport.errors import InputError
-from peersupport.validation.messages import both
+from peersupport.validation.messages import say
 from peersupport.validation.spreadsheet import (BY_NAME, COLUMN_NAMES, FRENCH_HEADERS, NO, YES, Column, allowed_values,
                                                 headers, key, scheme_values, value_key)
 from peersupport.validation.tables import Table, column_letter
@@ -33,7 +33,7 @@ _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 class Problem:
     """One thing wrong in the spreadsheet, where the spreadsheet program shows it."""
 
-    message: str  # in English; ``said`` has it in every language
+    message: str  # in English; ``key`` and ``values`` say it in any language (validation/messages.py)
     row: int | None = None
     column: str | None = None  # the column's letter (A, B, … AA)
     name: str | None = None  # the column's header as written
@@ -41,7 +41,7 @@ class Problem:
     allowed: list[str] = field(default_factory=list)
     suggestion: str | None = None
     key: str | None = None  # the wording's key in ``messages.MESSAGES``
-    said: dict[str, str] = field(default_factory=dict)  # the message in each language
+    values: dict = field(default_factory=dict)  # what fills it in
 
     def __str__(self) -> str:
         where = ", ".join(part for part in (f"row {self.row}" if self.row else "",
@@ -63,12 +63,11 @@ def _quote(text: str) -> str:
 
 
 class _Problems(list):
-    def add(self, key: str, words: dict, row: int | None = None, index: int | None = None, name: str | None = None, **more):
-        """A problem said by ``key`` of ``messages.MESSAGES`` filled with ``words``, where it is."""
+    def add(self, key: str, values: dict, row: int | None = None, index: int | None = None, name: str | None = None, **more):
+        """A problem said by ``key`` of ``messages.MESSAGES`` filled with ``values``, where it is."""
         if len(self) < MAX_PROBLEMS:
-            said = both(key, **words)
-            self.append(Problem(said["en"], row, column_letter(index) if index is not None else None, name,
-                                key=key, said=said, **more))
+            self.append(Problem(say(key, **values), row, column_letter(index) if index is not None else None, name,
+                                key=key, values=values, **more))
 
     def raise_if_any(self) -> None:
         if not self:
@@ -79,9 +78,8 @@ class _Problems(list):
             shown = "\n".join(f"- {problem}" for problem in self[:SHOWN])
             more = f"\n- and {len(self) - SHOWN} more" if len(self) > SHOWN else ""
             message = f"{len(self)}{'+' if len(self) >= MAX_PROBLEMS else ''} problems in the spreadsheet:\n{shown}{more}"
-        hints = both("fix-each-cell")
-        error = InputError(message, hint=hints["en"])
-        error.hints = hints
+        error = InputError(message, hint=say("fix-each-cell"), key="problems-in-sheet", values={"count": len(self)},
+                           hint_key="fix-each-cell")
         error.line, error.column = self[0].row, None
         error.problems = [asdict(problem) for problem in self]
         raise error

@@ -14,7 +14,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 
-from peersupport.errors import InputError
+from peersupport.validation.messages import input_error
 
 XLSX_MAGIC = b"PK\x03\x04"  # any zip: .xlsx and .ods alike
 ODS_TYPE = "application/vnd.oasis.opendocument.spreadsheet"
@@ -22,8 +22,7 @@ MAX_UNZIPPED_BYTES = 100 * 1024 * 1024  # an .xlsx expands about tenfold; more i
 # An .ods row or cell can say "repeated a million times": 800 bytes made calamine build 10^7
 # cells (1.2 GB). Cells holding a value, counted with their repeats, are bounded before reading.
 MAX_CELLS = 1_000_000
-_BOOK = {"xlsx": (".xlsx workbook", "Save the spreadsheet as .xlsx (Excel workbook) or as CSV."),
-         "ods": (".ods spreadsheet", "Save the spreadsheet as .ods (OpenDocument) or .xlsx, or as CSV.")}
+_SAVE_AS = {"xlsx": "save-as-xlsx-or-csv", "ods": "save-as-ods-or-csv"}  # what to do with what is not a workbook
 _DELIMITERS = (",", ";", "\t")
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 
@@ -68,8 +67,7 @@ def _strict(data: bytes, codec: str, name: str) -> str:
     try:
         return data.decode(codec)
     except UnicodeDecodeError as error:
-        raise InputError(f"the file says it is {name} text but byte {error.start + 1} is not {name}",
-                         hint="Save the spreadsheet again as CSV UTF-8, or as .xlsx.") from None
+        raise input_error("bad-declared-encoding", "save-as-csv-utf8", encoding=name, byte=error.start + 1) from None
 
 
 def sniff_delimiter(text: str) -> str:
@@ -96,8 +94,7 @@ def read_csv_table(data: bytes | str) -> Table:
             if any(cell.strip() for cell in row):
                 table.rows.append((number, row))
     except csv.Error as error:
-        raise InputError(f"row {number + 1}: not valid CSV: {error}",
-                         hint="Save the spreadsheet again as CSV, or send the .xlsx file.") from None
+        raise input_error("bad-csv", "save-again-as-csv", row=number + 1, detail=str(error)) from None
     return table
 
 
@@ -114,8 +111,7 @@ def read_xlsx_table(data: bytes) -> Table:
             warnings.simplefilter("ignore")
             book = load_workbook(io.BytesIO(data), data_only=True)
     except Exception as error:  # openpyxl raises many types on a damaged file; none may escape as a 500
-        raise InputError(f"not a readable .xlsx workbook: {str(error).splitlines()[0] if str(error) else type(error).__name__}",
-                         hint="Open the file in your spreadsheet program and save it again as .xlsx (Excel workbook).") from None
+        raise input_error("unreadable-xlsx", "resave-xlsx", detail=_first_line(error)) from None
     sheet = book["roles"] if "roles" in book.sheetnames else book.worksheets[0]
     return _table("xlsx", sheet.title, enumerate(sheet.iter_rows(values_only=True), start=1))
 
@@ -135,8 +131,7 @@ def read_ods_table(data: bytes) -> Table:
         # (calamine's iter_rows starts at the first column used).
         rows = list(enumerate(sheet.to_python(skip_empty_area=False), start=1))
     except Exception as error:  # calamine raises its own types (and IndexError: no sheet); none may escape as a 500
-        raise InputError(f"not a readable .ods spreadsheet: {str(error).splitlines()[0] if str(error) else type(error).__name__}",
-                         hint="Open the file in your spreadsheet program and save it again as .ods or .xlsx.") from None
+        raise input_error("unreadable-ods", "resave-ods", detail=_first_line(error)) from None
     return _table("ods", name, rows)
 
 
@@ -168,23 +163,21 @@ def zip_kind(data: bytes) -> str | None:
 def _check_zip(data: bytes, kind: str) -> zipfile.ZipFile:
     """Refuse what is not a workbook, what would expand without bound, and XML with a DOCTYPE or
     entities, before openpyxl or calamine reads any of it. Returns the archive."""
-    label, hint = _BOOK[kind]
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError):
-        raise InputError(f"not a readable {label} (it is not a zip archive)", hint=hint) from None
+        raise input_error(f"not-a-zip-{kind}", _SAVE_AS[kind]) from None
     if sum(member.file_size for member in members) > MAX_UNZIPPED_BYTES:
-        raise InputError(f"the {label.split()[1]} expands to more than {MAX_UNZIPPED_BYTES // (1024 * 1024)} MiB; send fewer rows at a time")
+        raise input_error(f"expands-too-much-{kind}", mib=MAX_UNZIPPED_BYTES // (1024 * 1024))
     for member in members:
         if member.filename.endswith((".xml", ".rels")):
             try:
                 head = archive.read(member)
             except Exception:
-                raise InputError(f"not a readable {label}: {member.filename} is damaged", hint=hint) from None
+                raise input_error(f"member-damaged-{kind}", _SAVE_AS[kind], member=member.filename) from None
             if re.search(rb"<!\s*(DOCTYPE|ENTITY)", head, re.IGNORECASE):
-                raise InputError(f"a {label.split()[1]} with a DOCTYPE or ENTITY declaration is refused "
-                                 "(entities could read files or expand without bound)")
+                raise input_error(f"book-doctype-{kind}")
     return archive
 
 
@@ -214,12 +207,16 @@ def _check_repeats(archive: zipfile.ZipFile) -> None:
                 cells += width * _count(element.get(rows_repeated))
                 element.clear()
                 if cells > MAX_CELLS:
-                    raise InputError(f"the spreadsheet holds more than {MAX_CELLS:,} cells once its repeated rows and cells "
-                                     "are counted; send fewer rows at a time")
+                    raise input_error("too-many-ods-cells", cells=MAX_CELLS)
     except KeyError:
-        raise InputError("not a readable .ods spreadsheet: it has no content.xml", hint=_BOOK["ods"][1]) from None
+        raise input_error("ods-without-content", _SAVE_AS["ods"]) from None
     except (ParseError, zipfile.BadZipFile, OSError, EOFError) as error:
-        raise InputError(f"not a readable .ods spreadsheet: content.xml is damaged ({error})", hint=_BOOK["ods"][1]) from None
+        raise input_error("ods-content-damaged", _SAVE_AS["ods"], detail=str(error)) from None
+
+
+def _first_line(error: Exception) -> str:
+    """What a library's exception says, on one line (its type's name when it says nothing)."""
+    return str(error).splitlines()[0] if str(error) else type(error).__name__
 
 
 def _count(value: str | None) -> int:

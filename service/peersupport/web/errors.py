@@ -5,8 +5,11 @@ unexpected gets the same answer, shaped for who asked.
 A browser (``Accept`` preferring ``text/html``) gets an error page in the site layout saying what
 went wrong and what to do (each problem of a spreadsheet one by one), or, when the error carries
 the validator form it came from (``error.form``), the validator page again with the problems
-above the form still filled in; a client asking for JSON gets ``{"error": {...}}``; anyone else the
-message as plain text. Never a trace: an unexpected exception is logged here, with its request
+above the form still filled in: both in the page's language (the form's ``lang``, else ``?lang=``
+or ``Accept-Language``) where the error carries its wording's key (``validation/messages.py``). A
+client asking for JSON gets ``{"error": {...}}``: the English message and hint, and the wording's
+key and values (each spreadsheet problem's too) for a program to say it its own way; anyone else
+the English message as plain text. Never a trace: an unexpected exception is logged here, with its request
 id, and answered as a 500 that names the request id.
 """
 
@@ -23,6 +26,7 @@ from starlette.exceptions import HTTPException
 
 from peersupport.errors import BadRequest, InputError, InternalError, NotFound, ServiceError
 from peersupport.sparql.negotiation import negotiate
+from peersupport.validation.messages import error_text, problem_text
 from peersupport.web.templating import page_language, render
 
 log = logging.getLogger(__name__)
@@ -38,7 +42,19 @@ def error_body(error: ServiceError, rid: str | None) -> dict:
             "request_id": rid}
     if isinstance(error, InputError):
         body.update(line=error.line, column=error.column)
+    if isinstance(error, BadRequest) and error.key:
+        body.update(key=error.key, values=error.values, hint_key=error.hint_key)
+    if getattr(error, "problems", None):
+        body["problems"] = error.problems
     return {"error": body}
+
+
+def _shown(error: ServiceError, lang: str, rid: str | None) -> dict:
+    """What a page shows of ``error``, said in ``lang`` where the error carries its wording."""
+    message, hint = error_text(error, lang)
+    problems = [{**problem, "text": problem_text(problem, lang)} for problem in getattr(error, "problems", None) or []]
+    return {"title": error.title, "status": error.status, "message": message, "hint": hint, "request_id": rid,
+            "problems": problems}
 
 
 def error_response(request: Request, error: ServiceError) -> Response:
@@ -47,16 +63,16 @@ def error_response(request: Request, error: ServiceError) -> Response:
     headers = {"Vary": "Accept", "Cache-Control": "no-store", **error.headers}
     media_type = negotiate(request.headers.get("accept"), ERROR_TYPES) or "text/plain"
     if media_type == "text/html":
-        shown = {"title": error.title, "status": error.status, "message": error.message, "hint": error.hint,
-                 "said": getattr(error, "said", None), "hints": getattr(error, "hints", None), "request_id": rid, "problems": getattr(error, "problems", None) or []}
         form = getattr(error, "form", None)
+        lang = form["lang"] if form is not None else page_language(request)
+        shown = _shown(error, lang, rid)
         if form is not None:
             from peersupport.web.validator import FORMAT_CHOICES
 
-            return render(request, "validate.html", status_code=error.status, headers=headers, lang=form["lang"],
+            return render(request, "validate.html", status_code=error.status, headers=headers, lang=lang,
                           chosen=form, error=shown, formats=FORMAT_CHOICES)
         back = request.url.path if request.method == "POST" else None
-        return render(request, "error.html", status_code=error.status, headers=headers, back=back, **shown)
+        return render(request, "error.html", status_code=error.status, headers=headers, lang=lang, back=back, **shown)
     if media_type == "application/json":
         return Response(json.dumps(error_body(error, rid), ensure_ascii=False), status_code=error.status,
                         media_type="application/json", headers=headers)
