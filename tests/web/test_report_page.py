@@ -200,7 +200,8 @@ def test_machine_clients_keep_their_error_answers(base, client):
     files = {"file": ("roles.csv", FIVE_MISTAKES, "text/csv")}
     as_json = client.post(base + "/validate", files=files, headers={"Accept": "application/json"})
     assert as_json.status_code == 400 and as_json.json()["error"]["message"].startswith("4 problems in the spreadsheet:\n")
-    assert set(as_json.json()["error"]) == {"status", "title", "message", "hint", "request_id", "line", "column"}
+    assert set(as_json.json()["error"]) == {"status", "title", "message", "hint", "request_id", "line", "column", "key", "values",
+                                            "hint_key", "problems"}
     as_text = client.post(base + "/validate", files=files, headers={"Accept": "*/*"})  # as curl sends
     assert as_text.status_code == 400 and as_text.headers["content-type"] == "text/plain; charset=utf-8"
     assert as_text.text.startswith("4 problems in the spreadsheet:\n- row 1, column C `remuneraton`: unknown column")
