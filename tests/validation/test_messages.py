@@ -3,7 +3,7 @@ French wording taking the same values, and the English one is what machine clien
 
 import re
 
-from peersupport.validation.messages import LANGUAGES, MESSAGES, both, say
+from peersupport.validation.messages import LANGUAGES, MESSAGES, say
 
 
 def test_every_wording_is_in_both_languages_with_the_same_values():
@@ -16,6 +16,7 @@ def test_every_wording_is_in_both_languages_with_the_same_values():
 
 
 def test_a_wording_is_filled_with_its_values():
-    assert both("not-yes-no", value="maybe") == {"en": "'maybe' is not yes or no", "fr": "« maybe » n’est ni yes ni no (oui ou non)"}
+    assert say("not-yes-no", "en", value="maybe") == "'maybe' is not yes or no"
+    assert say("not-yes-no", "fr", value="maybe") == "« maybe » n’est ni yes ni no (oui ou non)"
     assert say("too-many-cells", "fr", cells=5, width=3) == "5 cellules, mais l’en-tête n’a que 3 colonnes"
     assert say("column-twice", "de", name="role_id", other="D") == "the column `role_id` appears twice (also column D)"

@@ -247,11 +247,6 @@ def say(key: str, lang: str = "en", **values) -> str:
     return formatter.format(wordings[lang], **values) if formatter else wordings[lang].format(**values)
 
 
-def both(key: str, **values) -> dict[str, str]:
-    """The wording of ``key`` in every language: ``{"en": …, "fr": …}``."""
-    return {lang: say(key, lang, **values) for lang in LANGUAGES}
-
-
 def input_error(key: str, fix: str = "fix-at-place", line: int | None = None, column: int | None = None,
                 **values) -> InputError:
     """An InputError said by ``key`` filled with ``values``, ``fix`` saying what to do: the English
