@@ -4,12 +4,11 @@ property it reads and the sources it follows, in the reader's language (the shap
 
 from __future__ import annotations
 
-from rdflib import RDF, RDFS, SH, Graph, URIRef
+from rdflib import DCTERMS, RDF, RDFS, SH, Graph, URIRef
 
 from peersupport.vocabulary.docs import label, shared_vocabulary, source_link
 from peersupport.vocabulary.sources import SHAPES_NAMESPACE
 
-DCT_SOURCE = URIRef("http://purl.org/dc/terms/source")
 MARK = URIRef(SHAPES_NAMESPACE + "mark")
 STATUS = URIRef(SHAPES_NAMESPACE + "status")
 SEVERITIES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
@@ -47,7 +46,7 @@ def _shape(graph: Graph, node, lang: str) -> dict:
         "path": {"href": f"/peer-support/vocab.html#{str(path).rsplit('/', 1)[-1]}", "text": graph.namespace_manager.normalizeUri(path)}
         if isinstance(path, URIRef) else None,
         "target": _local(target) if target is not None else None,
-        "sources": [source_link(vocabulary, cited) for cited in sorted(graph.objects(node, DCT_SOURCE))],
+        "sources": [source_link(vocabulary, cited) for cited in sorted(graph.objects(node, DCTERMS.source))],
         "order": float(graph.value(node, SH.order) or 0),
     }
 
@@ -63,6 +62,6 @@ def shapes_page(graph: Graph, lang: str = "en") -> dict:
                 for group in groups]
     ungrouped = sorted((_shape(graph, s, lang) for s in shapes if graph.value(s, SH.group) is None), key=lambda v: v["id"])
     if ungrouped:
-        by_group.append({"id": "other", "label": "Other checks" if lang == "en" else "Autres vérifications", "shapes": ungrouped})
-    return {"title": label(graph, module, lang), "description": _text(graph, module, URIRef("http://purl.org/dc/terms/description"), lang),
+        by_group.append({"id": "other", "label": None, "shapes": ungrouped})  # the page names it
+    return {"title": label(graph, module, lang), "description": _text(graph, module, DCTERMS.description, lang),
             "iri": SHAPES_NAMESPACE, "groups": [g for g in by_group if g["shapes"]], "count": len(shapes)}
