@@ -21,7 +21,7 @@ from peersupport.validation.spreadsheet import COLUMNS, FRENCH_HEADERS, NO, YES,
 
 ID_PATTERN = "[A-Za-z0-9][A-Za-z0-9._-]*"
 SHARE_PATTERN = r"\s*(0|1|[01]?[.,][0-9]+|[0-9]{1,3}([.,][0-9]+)?\s*%)\s*"
-FIXED_TIME = datetime(2026, 1, 1)  # workbook properties: the same file every time it is made
+FIXED_TIME = datetime(*FIXED_DATE)  # workbook properties: the same file every time it is made
 ROWS_WITH_LISTS = 1000  # the drop-down lists reach this row
 
 
@@ -105,20 +105,17 @@ def workbook(rows: list[list[str]]):
         explained.append(line)
     for cell in explained[1]:
         cell.font = Font(bold=True)
-    for index, column in enumerate(COLUMNS, start=1):
+    for index, (column, (choices, many, prompt)) in enumerate(zip(COLUMNS, drop_downs()), start=1):
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = max(14, min(40, len(column.name) + 2))
-        choices, _ = _choices(column)
         if not choices:
             continue
         for position, choice in enumerate(choices, start=1):
             lists.cell(row=position, column=index, value=choice)
-        many = column.kind == "many"
         validation = DataValidation(type="list", formula1=f"lists!${letter}$1:${letter}${len(choices)}", allow_blank=True,
                                     showErrorMessage=not many, errorStyle="warning",
                                     error="Choose a value from the list (see the sheet columns).",
-                                    prompt="Several values: separate them with ;" if many else column.meaning,
-                                    showInputMessage=True)
+                                    prompt=prompt, showInputMessage=True)
         validation.add(f"{letter}2:{letter}{ROWS_WITH_LISTS}")
         sheet.add_data_validation(validation)
     explained.column_dimensions["D"].width = 60
@@ -179,8 +176,9 @@ def ods_template(rows: list[list[str]]) -> bytes:
 def write_templates(templates: Path) -> list[Path]:
     """Write roles.schema.json, roles.xlsx, roles.ods and README.md into ``templates`` (roles.csv is the source of the example rows)."""
     written = [templates / "roles.schema.json", templates / "roles.xlsx", templates / "roles.ods", templates / "README.md"]
+    rows = example_rows(templates)
     written[0].write_text(schema_json(), encoding="utf-8")
-    written[1].write_bytes(xlsx_bytes(example_rows(templates)))
-    written[2].write_bytes(ods_template(example_rows(templates)))
+    written[1].write_bytes(xlsx_bytes(rows))
+    written[2].write_bytes(ods_template(rows))
     written[3].write_text(columns_markdown(), encoding="utf-8")
     return written
