@@ -355,7 +355,10 @@ def validate_with_pyshacl(data: Graph, inferred: Graph | None = None,
     with _validation_lock:
         # In place: merged is this call's own copy, and a clone would be a plain Graph, without the
         # prepared queries and the time limit.
-        _, results_graph, _ = pyshacl.validate(merged, shacl_graph=shapes, inference="none", advanced=True, inplace=True)
+        # A copy of the shapes: pySHACL adds the RDFS/OWL mix-in triples to the shapes graph it is given,
+        # and the shared one is served as the shapes' RDF and read by every other validation.
+        _, results_graph, _ = pyshacl.validate(merged, shacl_graph=shapes + Graph(), inference="none", advanced=True,
+                                               inplace=True)
         claims = {row[0] for row in merged.query(claims_query())}
     return pyshacl_results(shapes, results_graph), claims
 
