@@ -87,6 +87,11 @@ def test_the_shapes_page_says_each_check_in_plain_words(client):
     assert "<h3>recorded as one-way help</h3>" in english
     assert "reciprocal — concludes: contradicted" in english
     assert '<a href="/sources/003#common-features">' in english
+    assert '<dd><a href="#PeerSupportClaims"><code>roles that claim peer support</code></a></dd>' in english
+    assert '<section class="term" id="PeerSupportClaims">\n<h3>roles that claim peer support</h3>' in english
+    assert '<dd><a href="http://www.w3.org/ns/org#Post"><code>org:Post</code></a></dd>' in english
+    anchors = set(re.findall(r'href="#([^"]+)"', english))
+    assert anchors and {a for a in anchors if f'id="{a}"' not in english} == set()  # every link on the page lands
     french = client.get("/peer-support/shapes/shapes.html?lang=fr").text
     assert "<h3>enregistré comme aide à sens unique</h3>" in french and "à corriger" in french
 

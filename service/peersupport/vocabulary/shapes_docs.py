@@ -31,6 +31,18 @@ def shape_names(graph: Graph) -> list[str]:
     return sorted({_local(s) for s in graph.subjects() if isinstance(s, URIRef) and str(s).startswith(SHAPES_NAMESPACE)} - {""})
 
 
+def _target(graph: Graph, target, lang: str) -> dict:
+    """What a shape applies to: a target the shapes declare (its anchor on the page), or a class."""
+    if str(target).startswith(SHAPES_NAMESPACE):
+        return {"href": "#" + _local(target), "text": label(graph, target, lang)}
+    return {"href": str(target), "text": graph.namespace_manager.normalizeUri(target)}
+
+
+def _declared_target(graph: Graph, node, lang: str) -> dict:
+    return {"id": _local(node), "iri": str(node), "label": label(graph, node, lang), "comment": _text(graph, node, RDFS.comment, lang),
+            "sources": [source_link(shared_vocabulary(), cited) for cited in sorted(graph.objects(node, DCTERMS.source))]}
+
+
 def _shape(graph: Graph, node, lang: str) -> dict:
     vocabulary = shared_vocabulary()
     path = graph.value(node, SH.path)
@@ -45,15 +57,15 @@ def _shape(graph: Graph, node, lang: str) -> dict:
         "status": str(graph.value(node, STATUS) or ""),
         "path": {"href": f"/peer-support/vocab.html#{str(path).rsplit('/', 1)[-1]}", "text": graph.namespace_manager.normalizeUri(path)}
         if isinstance(path, URIRef) else None,
-        "target": _local(target) if target is not None else None,
+        "target": _target(graph, target, lang) if target is not None else None,
         "sources": [source_link(vocabulary, cited) for cited in sorted(graph.objects(node, DCTERMS.source))],
         "order": float(graph.value(node, SH.order) or 0),
     }
 
 
 def shapes_page(graph: Graph, lang: str = "en") -> dict:
-    """The values of the shapes' page: the module's title and description, and the shapes by
-    group (in the groups' ``sh:order``), each group's shapes in their own order."""
+    """The values of the shapes' page: the module's title and description, the targets the shapes
+    declare, and the shapes by group (in the groups' ``sh:order``), each group's shapes in their own order."""
     module = URIRef(SHAPES_NAMESPACE)
     groups = sorted(graph.subjects(RDF.type, SH.PropertyGroup), key=lambda g: float(graph.value(g, SH.order) or 0))
     shapes = [s for kind in (SH.NodeShape, SH.PropertyShape) for s in graph.subjects(RDF.type, kind) if str(s).startswith(SHAPES_NAMESPACE)]
@@ -64,4 +76,6 @@ def shapes_page(graph: Graph, lang: str = "en") -> dict:
     if ungrouped:
         by_group.append({"id": "other", "label": None, "shapes": ungrouped})  # the page names it
     return {"title": label(graph, module, lang), "description": _text(graph, module, DCTERMS.description, lang),
-            "iri": SHAPES_NAMESPACE, "groups": [g for g in by_group if g["shapes"]], "count": len(shapes)}
+            "iri": SHAPES_NAMESPACE, "groups": [g for g in by_group if g["shapes"]], "count": len(shapes),
+            "targets": [_declared_target(graph, t, lang) for t in sorted(graph.subjects(RDF.type, SH.SPARQLTarget))
+                        if str(t).startswith(SHAPES_NAMESPACE)]}
