@@ -70,12 +70,14 @@ def test_run_an_example_query_and_see_its_rows(browser, base):
 
 def test_home_page_shows_the_menu_and_switches_language(browser, base):
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
     browser.get(base + "/")
     menu = [a.text for a in browser.find_elements(By.CSS_SELECTOR, "nav.top a")]
     assert menu == ["Home", "Query", "Validate", "Roles", "Vocabulary", "API"]
     screenshot(browser, "home")
     browser.find_element(By.LINK_TEXT, "Français").click()
+    WebDriverWait(browser, 60).until(lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "fr")
     assert browser.find_element(By.TAG_NAME, "h1").text == "Vocabulaire du soutien par les pairs"
     assert [a.text for a in browser.find_elements(By.CSS_SELECTOR, "nav.top a")][2] == "Vérifier"
     screenshot(browser, "home-fr")
@@ -127,10 +129,12 @@ def test_the_csv_template_report_in_french(browser, base):
 
 def test_validating_nothing_says_so_above_the_form(browser, base):
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
     browser.get(base + "/validate")
     browser.find_element(By.ID, "validate-button").click()
-    problem = browser.find_element(By.CSS_SELECTOR, "section.problem")
+    # the answer is a new page: wait for it rather than read the form page still shown
+    problem = WebDriverWait(browser, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, "section.problem"))[0]
     assert problem.find_element(By.TAG_NAME, "h2").text == "Nothing to validate"
     assert problem.find_element(By.CSS_SELECTOR, "p.message").text == "No file was chosen and nothing was pasted"
     assert browser.find_elements(By.CSS_SELECTOR, "nav.top a") and browser.find_element(By.TAG_NAME, "footer")
