@@ -118,3 +118,39 @@ def test_the_command_line_says_the_problems_in_english(tmp_path):
     assert result.returncode == 2
     assert "row 6, column D `remuneration`: unknown value 'payed'; did you mean 'paid'?" in result.stderr
     assert "valeur" not in result.stderr + result.stdout
+
+
+def _shown(page: str) -> tuple[str, str, str]:
+    """The title, message and hint shown above the validator's form."""
+    def text(pattern):
+        return html.unescape(re.sub(r"<[^>]+>", "", re.search(pattern, page, re.S).group(1))).strip()
+    return (text(r'<h2 id="problem-title">(.*?)</h2>'), text(r'<p class="message">(.*?)</p>'),
+            text(r'<p class="hint">(.*?)</p>'))
+
+
+@pytest.mark.parametrize("data, files, shown", [
+    ({"lang": "fr"}, None,
+     ("Rien à vérifier", "Aucun fichier n’a été choisi et rien n’a été collé",
+      "Que faire : Choisissez un fichier, ou collez la description de vos rôles dans la zone, puis appuyez sur Vérifier.")),
+    ({"lang": "fr", "text": "\x00\x01"}, None,
+     ("Quel est ce format ?",
+      "Impossible de reconnaître le format : choisissez-en un (Turtle, N-Triples, RDF/XML, JSON-LD, CSV, .xlsx ou .ods)",
+      "Que faire : Choisissez le format dans la liste, ou donnez au fichier un nom finissant par "
+      ".ttl, .csv, .xlsx, .ods, .jsonld, .rdf ou .nt.")),
+    ({"lang": "fr", "report": "pdf"}, {"file": ("roles.csv", b"role_id\nr1\n", "text/csv")},
+     ("Requête incorrecte", "Pas de rapport « pdf » ; demandez l’un de : json, turtle, html, csv, input",
+      "Que faire : Envoyez report=json, report=turtle, report=html, report=csv ou report=input.")),
+    ({"lang": "fr", "kept": "%%%", "keep": "on"}, None,
+     ("Requête incorrecte", "Le fichier gardé n’est pas en base64", "Que faire : Choisissez le fichier à nouveau.")),
+])
+def test_the_validator_form_says_what_is_missing_in_french(client, data, files, shown):
+    answer = client.post("/validate", data=data, files=files, headers={"Accept": "text/html"})
+    assert answer.status_code == 400
+    assert _shown(answer.text) == shown
+    assert 'lang="fr"' in answer.text
+
+
+def test_a_json_error_of_the_form_names_its_wording(client):
+    error = client.post("/validate", data={"lang": "fr"}, headers={"Accept": "application/json"}).json()["error"]
+    assert (error["title"], error["message"], error["key"], error["values"], error["hint_key"]) == (
+        "Nothing to validate", "no file was chosen and nothing was pasted", "nothing-sent", {}, "choose-or-paste")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import string
 
-from peersupport.errors import InputError
+from peersupport.errors import BadRequest, InputError
 
 LANGUAGES = ("en", "fr")
 
@@ -222,6 +222,37 @@ MESSAGES = {
     "no-role-in-rdf": {
         "en": "no role was found: nothing in the data is an org:Post, org:Role, org:Membership or ps:DescribedRole",
         "fr": "aucun rôle trouvé : rien dans les données n’est un org:Post, org:Role, org:Membership ou ps:DescribedRole"},
+    # the validator's form (web/validator.py)
+    "unknown-language": {
+        "en": "unknown language {language!r}; use en or fr",
+        "fr": "langue inconnue « {language} » ; choisissez en ou fr"},
+    "send-lang": {
+        "en": "Send lang=en or lang=fr.",
+        "fr": "Envoyez lang=en ou lang=fr."},
+    "nothing-sent": {
+        "en": "no file was chosen and nothing was pasted",
+        "fr": "aucun fichier n’a été choisi et rien n’a été collé"},
+    "choose-or-paste": {
+        "en": "Choose a file, or paste your role descriptions in the box, then press Validate.",
+        "fr": "Choisissez un fichier, ou collez la description de vos rôles dans la zone, puis appuyez sur Vérifier."},
+    "format-unknown": {
+        "en": "cannot tell the format: choose one (Turtle, N-Triples, RDF/XML, JSON-LD, CSV, .xlsx or .ods)",
+        "fr": "impossible de reconnaître le format : choisissez-en un (Turtle, N-Triples, RDF/XML, JSON-LD, CSV, .xlsx ou .ods)"},
+    "choose-format": {
+        "en": "Choose the format in the list, or give the file a name ending .ttl, .csv, .xlsx, .ods, .jsonld, .rdf or .nt.",
+        "fr": "Choisissez le format dans la liste, ou donnez au fichier un nom finissant par .ttl, .csv, .xlsx, .ods, .jsonld, .rdf ou .nt."},
+    "unknown-report": {
+        "en": "no report as {report!r}; ask for one of: {reports}",
+        "fr": "pas de rapport « {report} » ; demandez l’un de : {reports}"},
+    "send-report": {
+        "en": "Send report=json, report=turtle, report=html, report=csv or report=input.",
+        "fr": "Envoyez report=json, report=turtle, report=html, report=csv ou report=input."},
+    "kept-not-base64": {
+        "en": "the kept file is not base64",
+        "fr": "le fichier gardé n’est pas en base64"},
+    "choose-file-again": {
+        "en": "Choose the file again.",
+        "fr": "Choisissez le fichier à nouveau."},
     "no-role-in-rdf-fix": {
         "en": "Describe each role as an org:Post (or org:Role) with its evidence (see the examples), and send it again.",
         "fr": "Décrivez chaque rôle comme un org:Post (ou org:Role) avec ses éléments (voyez les exemples), et renvoyez-le."},
@@ -252,6 +283,13 @@ def input_error(key: str, fix: str = "fix-at-place", line: int | None = None, co
     """An InputError said by ``key`` filled with ``values``, ``fix`` saying what to do: the English
     in ``message`` and ``hint``, the key and values kept for a page to say it in its language."""
     return InputError(say(key, **values), line, column, hint=say(fix), key=key, values=values, hint_key=fix)
+
+
+def request_error(key: str, fix: str, title: str | None = None, **values) -> BadRequest:
+    """A BadRequest said by ``key`` (what is wrong) and ``fix`` (what to do), as ``input_error``."""
+    error = BadRequest(say(key, **values), say(fix), title=title)
+    error.key, error.values, error.hint_key = key, values, fix
+    return error
 
 
 def _where(line: int | None, column: int | None, lang: str) -> str:

@@ -23,6 +23,7 @@ from peersupport.errors import BadRequest, NotAcceptable, UnsupportedFormat
 from peersupport.sparql.negotiation import negotiate
 from peersupport.validation.inputs import (BINARY_FORMATS, ODS_TYPE, XLSX_TYPE, Parsed, detect_format, format_from_name, read_input,
                                           require_roles)
+from peersupport.validation.messages import request_error
 from peersupport.vocabulary.graph import bind_prefixes
 from peersupport.web.templating import LANGUAGES, render
 
@@ -94,7 +95,7 @@ def _kept(form) -> tuple[bytes, str | None] | None:
     try:
         return base64.b64decode(kept, validate=True), str(form.get("kept_name") or "") or None
     except (binascii.Error, ValueError):
-        raise BadRequest("the kept file is not base64", "Choose the file again.") from None
+        raise request_error("kept-not-base64", "choose-file-again") from None
 
 
 async def _submission(request: Request) -> Submission:
@@ -114,7 +115,7 @@ async def _submission(request: Request) -> Submission:
     state = FormState(text, str(form.get("format") or ""), classify)
     try:
         if lang not in LANGUAGES:
-            raise BadRequest(f"unknown language {lang!r}; use en or fr", "Send lang=en or lang=fr.")
+            raise request_error("unknown-language", "send-lang", language=lang)
         kept = _kept(form)
         if upload is not None and getattr(upload, "filename", ""):
             data, name = await upload.read(), upload.filename
@@ -123,21 +124,16 @@ async def _submission(request: Request) -> Submission:
         elif text.strip():
             data, name = text.encode(), None
         else:
-            raise BadRequest("no file was chosen and nothing was pasted",
-                             "Choose a file, or paste your role descriptions in the box, then press Validate.",
-                             title="Nothing to validate")
+            raise request_error("nothing-sent", "choose-or-paste", title="Nothing to validate")
         if name is not None:
             state.kept, state.kept_name = _encoded(data), name
             state.dropped = None if state.kept else name
         fmt = format_from_name(state.format) or format_from_name(name) or detect_format(data)
         if fmt is None:
-            raise BadRequest("cannot tell the format: choose one (Turtle, N-Triples, RDF/XML, JSON-LD, CSV, .xlsx or .ods)",
-                             "Choose the format in the list, or give the file a name ending .ttl, .csv, .xlsx, .jsonld, .rdf or .nt.",
-                             title="Which format is this?")
+            raise request_error("format-unknown", "choose-format", title="Which format is this?")
         download = str(form.get("report") or "") or None
         if download is not None and download not in DOWNLOADS:
-            raise BadRequest(f"no report as {download!r}; ask for one of: {', '.join(DOWNLOADS)}",
-                             "Send report=json, report=turtle, report=html, report=csv or report=input.")
+            raise request_error("unknown-report", "send-report", report=download, reports=", ".join(DOWNLOADS))
     except BadRequest as error:
         raise _with_form(error, state, lang)
     return Submission(data, fmt, lang, classify, download, name=name, form=state)
@@ -230,7 +226,7 @@ def validate_router(concurrent: int = 2) -> APIRouter:
         if media_type is None and not submission.download:
             raise NotAcceptable("the report is available as " + ", ".join(REPORT_TYPES))
         if submission.lang not in LANGUAGES:
-            raise BadRequest(f"unknown language {submission.lang!r}; use en or fr", "Send lang=en or lang=fr.")
+            raise request_error("unknown-language", "send-lang", language=submission.lang)
         # Validations take their turn for a few slots: waiting ones hold no thread, so they never
         # crowd out SPARQL queries; one whose client has gone is dropped before it starts.
         async with _validation_slots():
