@@ -57,7 +57,7 @@ def test_a_french_page_says_each_spreadsheet_problem_in_french_with_its_row_and_
         "Écrivez participation_mode au lieu de participation_mod.",
         "Ligne 6, colonne C can_decline : « peut-être » n’est ni yes ni no (oui ou non)",
         "Ligne 6, colonne D remuneration : valeur inconnue « payed » ; vouliez-vous dire « paid » ? "
-        "Valeurs permises : mutual member, paid, volunteer (unpaid) Écrivez paid au lieu de payed.",
+        "Valeurs permises : membre mutuel, rémunéré, bénévole (non rémunéré) Écrivez paid au lieu de payed.",
     ]
     assert ('<p class="hint"><strong>Que faire :</strong> Corrigez chaque cellule nommée (ligne et colonne telles que '
             'votre tableur les montre) et renvoyez le fichier : tous les problèmes trouvés sont listés.</p>') in page
@@ -106,7 +106,8 @@ def test_a_json_error_for_a_spreadsheet_gives_each_problem_with_its_key_and_valu
     assert [(p["row"], p["column"], p["key"], p["values"]) for p in error["problems"]] == [
         (1, "E", "unknown-column-close", {"suggestion": "participation_mode", "columns": error["problems"][0]["values"]["columns"]}),
         (6, "C", "not-yes-no", {"value": "peut-être"}),
-        (6, "D", "unknown-value-close", {"value": "payed", "suggestion": "paid", "allowed": "mutual member, paid, volunteer (unpaid)"}),
+        (6, "D", "unknown-value-close", {"value": "payed", "suggestion": "paid", "allowed": "mutual member, paid, volunteer (unpaid)",
+                                         "allowed_fr": "membre mutuel, rémunéré, bénévole (non rémunéré)"}),
     ]
     assert error["problems"][2]["message"] == "unknown value 'payed'; did you mean 'paid'? allowed: mutual member, paid, volunteer (unpaid)"
 

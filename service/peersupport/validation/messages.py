@@ -33,10 +33,10 @@ MESSAGES = {
     # the cells of a spreadsheet (validation/sheet.py)
     "unknown-value": {
         "en": "unknown value {value!r}; allowed: {allowed}",
-        "fr": "valeur inconnue « {value} » ; valeurs permises : {allowed}"},
+        "fr": "valeur inconnue « {value} » ; valeurs permises : {allowed_fr}"},
     "unknown-value-close": {
         "en": "unknown value {value!r}; did you mean {suggestion!r}? allowed: {allowed}",
-        "fr": "valeur inconnue « {value} » ; vouliez-vous dire « {suggestion} » ? Valeurs permises : {allowed}"},
+        "fr": "valeur inconnue « {value} » ; vouliez-vous dire « {suggestion} » ? Valeurs permises : {allowed_fr}"},
     "unknown-column": {
         "en": "unknown column",
         "fr": "colonne inconnue"},

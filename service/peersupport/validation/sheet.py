@@ -92,7 +92,8 @@ def _unknown_value(problems: _Problems, column: Column, cell: str, row: int, ind
     suggestion = spellings[close[0]] if close else None
     allowed = [v.en for v in values]
     problems.add("unknown-value-close" if suggestion else "unknown-value",
-                 {"value": cell, "suggestion": suggestion, "allowed": ", ".join(_quote(a) for a in allowed)}, row, index, name,
+                 {"value": cell, "suggestion": suggestion, "allowed": ", ".join(_quote(a) for a in allowed),
+                  "allowed_fr": ", ".join(_quote(v.fr) for v in values)}, row, index, name,
                  value=cell, allowed=allowed, suggestion=suggestion)
 
 
