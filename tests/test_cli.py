@@ -230,3 +230,27 @@ def test_an_ill_typed_literal_is_reported_not_a_traceback(tmp_path):
     result = run("validate", str(data), "--no-classify", check=False)
     assert result.returncode == 1 and result.stderr == ""
     assert "    violation [column can_decline]: Unreadable value: canDecline must be true or false." in "\n".join(result.stdout.splitlines())
+
+
+def test_convert_writes_the_template_rows_as_the_turtle_the_checks_read():
+    from rdflib import Graph, URIRef
+    from rdflib.compare import isomorphic
+
+    from peersupport.validation.inputs import read_input
+    from peersupport.vocabulary.graph import PS
+
+    turtle = run("convert", "data/templates/roles.csv").stdout
+    converted = Graph().parse(data=turtle, format="turtle")
+    assert isomorphic(converted, read_input((REPO / "data/templates/roles.csv").read_bytes(), "csv").graph)
+    assert isomorphic(converted, Graph().parse(data=run("convert", "data/templates/roles.xlsx").stdout, format="turtle"))
+    role = URIRef("https://example.org/roles/drop-in-volunteer")
+    assert converted.value(role, PS.remunerationBasis) == PS.Volunteer
+    assert converted.value(role, PS.participationMode) == PS.FreelyChosen
+    assert turtle.startswith("@prefix org: <http://www.w3.org/ns/org#> .\n@prefix ps: <https://w3id.org/peer-support/> .\n")
+
+
+def test_convert_names_the_bad_cell_and_exits_2(tmp_path):
+    (tmp_path / "roles.csv").write_text("role_id,remuneration\nr1,payed\n")
+    result = run("convert", str(tmp_path / "roles.csv"), check=False)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert "row 2, column B `remuneration`: unknown value 'payed'; did you mean 'paid'?" in result.stderr

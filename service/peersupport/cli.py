@@ -234,6 +234,19 @@ def _cmd_validate(args) -> int:
     return 0 if report.conforms else 1
 
 
+def _cmd_convert(args) -> int:
+    from peersupport.validation.inputs import InputError
+
+    readings = []
+    try:
+        _read_inputs([args.file], args.format, readings)
+    except InputError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    sys.stdout.write(readings[0].turtle())
+    return 0
+
+
 def _cmd_serve(args) -> int:
     import uvicorn
 
@@ -442,6 +455,11 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--lang", choices=("en", "fr"), default="en")
     validate.add_argument("--no-classify", action="store_true", help="skip the OWL reading of each role")
     validate.set_defaults(run=_cmd_validate)
+    convert = sub.add_parser("convert", help="write a spreadsheet (or any input the validator reads) as Turtle: the RDF "
+                                             "the checks read, to reuse the data with any RDF tool (exit 2 for unreadable input)")
+    convert.add_argument("file", type=Path, metavar="FILE")
+    convert.add_argument("--format", help="turtle, nt, xml, json-ld, csv, xlsx or ods (default: from the file name, else the content)")
+    convert.set_defaults(run=_cmd_convert)
     serve = sub.add_parser("serve", help="run the service: SPARQL endpoint, validator, vocabulary (embedded store)")
     _add_settings(serve)
     serve.set_defaults(run=_cmd_serve)

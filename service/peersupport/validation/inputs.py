@@ -20,7 +20,7 @@ from rdflib import RDF, XSD, Graph, Literal, URIRef
 from peersupport.errors import InputError
 from peersupport.shacl.terms import to_rdflib
 from peersupport.validation.messages import input_error
-from peersupport.vocabulary.graph import ORG, PS
+from peersupport.vocabulary.graph import ORG, PS, bind_prefixes
 
 FORMATS = ("turtle", "nt", "xml", "json-ld", "csv")  # the formats read as text
 BINARY_FORMATS = ("xlsx", "ods")
@@ -143,6 +143,10 @@ class Parsed:
     @property
     def spreadsheet(self) -> bool:
         return self.format in SPREADSHEETS
+
+    def turtle(self) -> str:
+        """The graph read (a spreadsheet's rows or RDF), as Turtle with the vocabulary's prefixes."""
+        return bind_prefixes(self.graph).serialize(format="turtle")
 
 
 def parse(data: bytes | str, fmt: str) -> Graph:

@@ -24,7 +24,6 @@ from peersupport.sparql.negotiation import negotiate
 from peersupport.validation.inputs import (BINARY_FORMATS, ODS_TYPE, XLSX_TYPE, Parsed, detect_format, format_from_name, read_input,
                                           require_roles)
 from peersupport.validation.messages import request_error
-from peersupport.vocabulary.graph import bind_prefixes
 from peersupport.web.templating import LANGUAGES, render
 
 REPORT_TYPES = ["text/html", "application/json", "text/turtle"]
@@ -162,11 +161,6 @@ def _resend(submission: Submission) -> dict | None:
     return {"text": submission.data.decode("utf-8", "replace"), **common}
 
 
-def input_turtle(parsed: Parsed) -> str:
-    """The graph read from the input (a spreadsheet's rows or RDF), as Turtle with the vocabulary's prefixes."""
-    return bind_prefixes(parsed.graph).serialize(format="turtle")
-
-
 def _report_page(request: Request, report, submission: Submission, headers: dict) -> Response:
     from peersupport.validation.report import view
 
@@ -241,7 +235,7 @@ def validate_router(concurrent: int = 2) -> APIRouter:
                 raise (_with_form(error, submission.form, submission.lang) if submission.form else error)
             if submission.download == "input":
                 media, filename = DOWNLOADS["input"]
-                return Response(input_turtle(submission.parsed), media_type=media, headers={
+                return Response(submission.parsed.turtle(), media_type=media, headers={
                     "Cache-Control": "no-store", "Content-Disposition": f'attachment; filename="{filename}"'})
             report = await anyio.to_thread.run_sync(validate_graph, submission.parsed.graph, submission.classify)
         return _answer(request, report, submission, media_type)
