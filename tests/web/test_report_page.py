@@ -297,7 +297,7 @@ FRENCH_PROBLEMS = [
     "Ligne 1, colonne C remuneraton : colonne inconnue ; vouliez-vous dire remuneration ? Écrivez remuneration au lieu de remuneraton.",
     "Ligne 2, colonne D can_decline : « maybe » n’est ni yes ni no (oui ou non)",
     "Ligne 2, colonne E participation_mode : valeur inconnue « freely chosn » ; vouliez-vous dire « freely chosen » ? Valeurs permises : "
-    'assigned, freely chosen, mandated, "referred, free to decline" Écrivez freely chosen au lieu de freely chosn.',
+    'assigné, librement choisi, imposé, "orienté, libre de refuser" Écrivez freely chosen au lieu de freely chosn.',
     "Ligne 3, colonne A role_id : « r 2 » n’est pas un identifiant valide (lettres, chiffres, - _ . seulement)"]
 
 
