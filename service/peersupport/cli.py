@@ -214,9 +214,18 @@ def _cmd_validate(args) -> int:
     from peersupport.validation.report import render
     from peersupport.validation.validate import validate_graph
 
+    if bool(args.files) == bool(args.endpoint):
+        print("peersupport validate: give FILEs or --endpoint URL (with --graph G for some of its graphs), not both",
+              file=sys.stderr)
+        return 2
+    if args.graph and not args.endpoint:
+        print("peersupport validate: --graph names a graph of the engine given by --endpoint", file=sys.stderr)
+        return 2
     readings = []
     try:
-        data = _read_inputs(args.files, args.format, readings)
+        data = _read_remote(args, readings) if args.endpoint else _read_inputs(args.files, args.format, readings)
+        if data is None:
+            return 2
         require_roles(readings[0] if len(readings) == 1 else data)
     except InputError as error:
         print(f"error: {error}", file=sys.stderr)
@@ -232,6 +241,24 @@ def _cmd_validate(args) -> int:
     origin = readings[0] if len(readings) == 1 else None  # a spreadsheet's rows and columns, for the advice
     sys.stdout.write(render(report, args.output, args.lang, colour, origin))
     return 0 if report.conforms else 1
+
+
+def _read_remote(args, readings: list):
+    """The graphs named by --graph (all the engine's without it) read from the engine at --endpoint,
+    also put in ``readings`` as RDF input (for the advice in RDF terms); None, once said, when it
+    cannot be read."""
+    from peersupport.store.remote_graphs import RemoteReadError, read_graphs
+    from peersupport.validation.inputs import Parsed
+
+    try:
+        data, graphs = read_graphs(args.endpoint, args.graph or [], args.engine)
+    except RemoteReadError as error:
+        print(f"peersupport validate: {error}", file=sys.stderr)
+        return None
+    readings.append(Parsed(data, "turtle"))
+    print(f"read {len(data)} triples from {len(graphs)} graph{'s' if len(graphs) != 1 else ''} of {args.endpoint}",
+          file=sys.stderr)
+    return data
 
 
 def _cmd_convert(args) -> int:
@@ -446,9 +473,17 @@ def build_parser() -> argparse.ArgumentParser:
                                                "when some evidence contradicts itself, 2 for unreadable input")
     classify.add_argument("files", nargs="+", type=Path, metavar="FILE")
     classify.set_defaults(run=_cmd_classify)
+    from peersupport.sparql.engines import NAMES
+
     validate = sub.add_parser(
         "validate", help="check role descriptions against the shapes (exit 0 conforms, 1 violations, 2 unreadable input)")
-    validate.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    validate.add_argument("files", nargs="*", type=Path, metavar="FILE")
+    validate.add_argument("--endpoint", metavar="URL", help="validate graphs of the SPARQL engine at URL (read with "
+                                                             "CONSTRUCT, nothing written there) instead of files")
+    validate.add_argument("--graph", action="append", metavar="IRI", help="a graph of the engine to validate "
+                                                                           "(repeatable; default: all its graphs)")
+    validate.add_argument("--engine", choices=("auto",) + NAMES, default="auto",
+                          help="the engine at --endpoint (default: told from its answers); credentials as for load")
     validate.add_argument("--format", help="turtle, nt, xml, json-ld, csv, xlsx or ods (default: from the file name, else the content)")
     validate.add_argument("--output", choices=("text", "json", "turtle", "html", "csv"), default="text",
                           help="csv: one row per problem (role, row, column, mark, status, severity, message, fix)")
@@ -463,8 +498,6 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the service: SPARQL endpoint, validator, vocabulary (embedded store)")
     _add_settings(serve)
     serve.set_defaults(run=_cmd_serve)
-
-    from peersupport.sparql.engines import NAMES
 
     load = sub.add_parser("load", help="load files into a remote SPARQL engine, one named graph per file (Graph Store "
                                        "protocol); files unchanged since the last load are skipped")
