@@ -24,7 +24,7 @@ from peersupport.sparql.catalogue import NamedQuery, Parameter
 from peersupport.sparql.execution import MAX_ROWS_HEADER
 from peersupport.sparql.jobs import Executor
 from peersupport.web.resource_view import local_path, page_of
-from peersupport.web.store_reads import Value, labels, prefixed, run, select
+from peersupport.web.store_reads import Value, expanded, labels, prefixed, run, select
 from peersupport.web.templating import page_language, render
 
 DOWNLOADS = ("csv", "tsv", "json")
@@ -33,20 +33,15 @@ _SCHEME = re.compile(r"a concept of ([A-Za-z]+:[A-Za-z][\w-]*)")
 _LISTED = re.compile(r"\b(?:%s):[A-Za-z][\w-]*" % "|".join(PARAMETER_PREFIXES))
 
 
-def _expand(name: str) -> str:
-    prefix, _, local = name.partition(":")
-    return PARAMETER_PREFIXES.get(prefix, prefix + ":") + local
-
-
 def _choices(executor: Executor, parameter: Parameter, lang: str) -> list[dict]:
     """The values an IRI parameter may take, each with its label, sorted by label."""
     scheme = _SCHEME.search(parameter.description)
     if scheme:
-        rows, _ = select(executor, f"SELECT DISTINCT ?c WHERE {{ ?c skos:inScheme <{_expand(scheme[1])}> }}")
+        rows, _ = select(executor, f"SELECT DISTINCT ?c WHERE {{ ?c skos:inScheme <{expanded(scheme[1], PARAMETER_PREFIXES)}> }}")
         iris = [row["c"].value for row in rows]
     else:
-        iris = [_expand(name) for name in dict.fromkeys(_LISTED.findall(parameter.description))]
-    default = _expand(parameter.default)
+        iris = [expanded(name, PARAMETER_PREFIXES) for name in dict.fromkeys(_LISTED.findall(parameter.description))]
+    default = expanded(parameter.default, PARAMETER_PREFIXES)
     if default not in iris:
         iris.insert(0, default)
     named = labels(executor, iris, lang)
@@ -60,7 +55,7 @@ def _field(executor: Executor, parameter: Parameter, value: str, lang: str) -> d
     if parameter.type == "iri":
         field["options"] = _choices(executor, parameter, lang)
         # A value given as a full IRI selects its option, shown by prefixed name.
-        field["value"] = prefixed(_expand(value)) if ":" in value else value
+        field["value"] = prefixed(expanded(value, PARAMETER_PREFIXES)) if ":" in value else value
     elif parameter.type == "language":
         field["options"] = [{"value": code, "label": code} for code in LANGUAGES]
     elif parameter.type == "boolean":

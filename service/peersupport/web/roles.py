@@ -23,18 +23,11 @@ from peersupport.errors import BadRequest
 from peersupport.sparql.jobs import Executor
 from peersupport.web.resource_view import local_path, page_of
 from peersupport.web.role_index import IndexHolder, RoleIndex
-from peersupport.web.store_reads import PREFIXES, prefixed
+from peersupport.web.store_reads import expanded, prefixed
 from peersupport.web.templating import page_language, render
 
 PAGE_SIZE = 25
 OTHER_PARAMETERS = {"lang", "page"}
-
-
-def _expand(value: str) -> str:
-    prefix, colon, local = value.partition(":")
-    if colon and prefix in PREFIXES and not local.startswith("//"):
-        return PREFIXES[prefix] + local
-    return value
 
 
 def chosen_values(request: Request, index: RoleIndex) -> list[tuple[str, str]]:
@@ -47,8 +40,8 @@ def chosen_values(request: Request, index: RoleIndex) -> list[tuple[str, str]]:
         if name not in codes:
             raise BadRequest(f"unknown facet {name!r}; the facets are: {', '.join(sorted(codes))}",
                              "Choose values from the list on /roles.")
-        if (name, _expand(value)) not in chosen:
-            chosen.append((name, _expand(value)))
+        if (name, expanded(value)) not in chosen:
+            chosen.append((name, expanded(value)))
     return chosen
 
 

@@ -92,6 +92,15 @@ def prefixed(iri: str) -> str:
     return f"{prefix}:{iri[len(best):]}"
 
 
+def expanded(name: str, prefixes: dict[str, str] = PREFIXES) -> str:
+    """The IRI ``ps:WardVisitor`` stands for, by ``prefixes``; any other text (an IRI, an unknown
+    prefix) as it is."""
+    prefix, colon, local = name.partition(":")
+    if colon and prefix in prefixes and not local.startswith("//"):
+        return prefixes[prefix] + local
+    return name
+
+
 def labels(executor: Executor, iris, lang: str) -> dict[str, str]:
     """The label of each IRI the store labels (``rdfs:label``, ``skos:prefLabel``, ``dct:title``),
     in ``lang`` where it has one, else English, else one without a language."""
