@@ -1,12 +1,13 @@
 """Notes that reconcile terms with the sources, in English and French: the scope note of formal
-peer support with a clear distinction quotes the sources it rests on (the quotes are checked
-against the kept copies of the sources)."""
+peer support with a clear distinction quotes the sources it rests on, and the editorial notes of
+online (a setting) and virtual (a format) say they are one thing and which is preferred. The
+quotes are checked against the kept copies of the sources."""
 
 import re
 
 import pytest
 from rdflib import Literal
-from rdflib.namespace import SKOS
+from rdflib.namespace import RDF, SKOS
 
 from peersupport.vocabulary.graph import PS
 
@@ -60,3 +61,32 @@ def test_the_clear_distinction_scope_note_quotes_the_sources_exactly(ontology, s
         assert words in notes[language], f"the {language} scope note does not quote {words!r}"
         for section in CLEAR_DISTINCTION_SECTIONS:
             assert section in notes[language]
+
+
+# per term: the other term it names, the words saying which is preferred (en, fr), the 004 words it quotes
+ONLINE_VIRTUAL_NOTES = [
+    (PS.Online, "ps:Virtual", ("Prefer ps:Virtual", "Préférer ps:Virtual"),
+     ["One to one / group / virtual / mixture", "Appendix 1 – Online survey"]),
+    (PS.Virtual, "ps:Online", ("The preferred term", "Le terme préféré"), ["One to one / group / virtual / mixture"]),
+]
+
+
+def test_online_and_virtual_are_both_kept_in_their_facets(ontology):
+    assert (PS.Online, RDF.type, PS.Setting) in ontology and (PS.Online, SKOS.inScheme, PS.SettingScheme) in ontology
+    assert (PS.Virtual, RDF.type, PS.Format) in ontology and (PS.Virtual, SKOS.inScheme, PS.FormatScheme) in ontology
+
+
+def test_online_and_virtual_are_related_both_ways(ontology):
+    assert set(ontology.objects(PS.Online, SKOS.related)) == {PS.Virtual}
+    assert set(ontology.objects(PS.Virtual, SKOS.related)) == {PS.Online}
+
+
+@pytest.mark.parametrize("term, other, preferred, quoted", ONLINE_VIRTUAL_NOTES, ids=["Online", "Virtual"])
+def test_online_and_virtual_editorial_notes_say_virtual_is_preferred(ontology, source_texts, term, other, preferred, quoted):
+    notes = _notes(ontology, term, SKOS.editorialNote)
+    assert set(notes) == {"en", "fr"}
+    for language, words, appendix in (("en", preferred[0], "004, Appendix 2"), ("fr", preferred[1], "004, annexe 2")):
+        assert words in notes[language] and other in notes[language] and appendix in notes[language]
+    for words in quoted:
+        assert words in source_texts["004"], f"{words!r} is not in source 004"
+        assert all(words in note for note in notes.values()), words
