@@ -61,11 +61,14 @@ def _query(browser) -> str:
 
 
 def _rows(browser) -> list[list[str]]:
-    """The results table's cells, row by row (YASR's row number first), once it is drawn."""
-    from selenium.webdriver.common.by import By
-
-    rows = _wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#yasgui table.results tbody tr"))
-    return [[td.text for td in row.find_elements(By.TAG_NAME, "td")] for row in rows]
+    """The results table's cells, row by row (YASR's row number first), once the page says the
+    answer came and the table holds all of it (on one page); the cells' text whatever their width
+    (YASR cuts long cells short on screen)."""
+    cells = """const status = document.getElementById("status").textContent.match(/^(\\d+) rows$/);
+    const rows = [...document.querySelectorAll("#yasgui table.results tbody tr")];
+    if (!status || rows.length !== Number(status[1])) return null;
+    return rows.map((row) => [...row.querySelectorAll("td")].map((td) => td.textContent));"""
+    return _wait(browser, lambda d: d.execute_script(cells))
 
 
 def _fetched_only_from(browser, base: str) -> None:
@@ -154,6 +157,19 @@ def test_a_shared_link_reopens_the_query_and_its_results(browser, base):
     assert browser.current_url == share
     assert _rows(browser) == rows and _query(browser) == query
 
+    # edited on the reopened page, the query's first three rows: both share links must say so
+    fewer = query + "LIMIT 3"
+    _write(browser, fewer)
+    assert parse_qs(urlsplit(browser.find_element(By.ID, "share").get_attribute("href")).query) == {"query": [fewer]}
+    browser.find_element(By.CSS_SELECTOR, "#yasgui button.yasqe_share").click()  # YASGUI's own share button
+    own = _wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, ".yasqe_sharePopup input").get_attribute("value"))
+    assert parse_qs(urlsplit(own).fragment)["query"] == [fewer]
+    browser.get(base + "/")  # away first: a link differing only by its fragment would not load the page again
+    browser.get(own)
+    assert _query(browser) == fewer
+    assert _rows(browser) == rows[:3]
+    _fetched_only_from(browser, base)
+
 
 def test_a_syntax_error_is_marked_at_its_line_and_is_not_a_500(browser, base):
     from selenium.webdriver.common.by import By
@@ -177,7 +193,7 @@ def test_a_syntax_error_is_marked_at_its_line_and_is_not_a_500(browser, base):
     # the server's line and column, in the editor: line 2 shaded, the cursor where reading stopped
     assert browser.execute_script(EDITOR + ".lineInfo(1).bgClass") == "syntax-error-line"
     assert browser.execute_script("const c = yasgui.getTab().getYasqe().getCursor(); return [c.line, c.ch]") == [1, 9]
-    screenshot(browser, "query-syntax-error")
+    screenshot(browser, "query-syntax-error", whole=False)
 
     _write(browser, "SELECT * WHERE {\n  ?s ?p ?o }\nLIMIT 1")  # corrected and run again: the marks go
     browser.find_element(By.ID, "run").click()
@@ -202,7 +218,7 @@ def test_results_link_to_the_services_pages_and_sort_by_a_column(browser, base):
     _wait(browser, lambda d: header.get_attribute("aria-sort") == "ascending")
     ascending = _rows(browser)
     assert [row[1] for row in ascending] == sorted(PRACTICES)
-    assert ascending[0] == ["1", "ps:ClinicalTreatment", '"clinical treatment"@en', '"neighbouring practice that is not peer support"']
+    assert ascending[0] == ["1", "ps:ClinicalTreatment", '"clinical treatment"@en', '"neighbouring practice that is not peer support"@en']
     assert ascending[1][:2] == ["6", "ps:FormalMutualPeerSupport"]  # a row keeps its number
     header.click()
     _wait(browser, lambda d: header.get_attribute("aria-sort") == "descending")
