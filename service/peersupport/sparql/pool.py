@@ -304,13 +304,17 @@ class QueryPool:
                     continue  # replaced already, or its holder restarted
                 self._all.discard(worker)
             worker.stop(kill=True)
-            new = self._with_retries(self._add_worker, f"replacing query worker {worker.pid} (which {why})")
-            if new is not None:
+            # A dead holder cannot fork: restart it (and with it every worker) rather than wait on it.
+            new = self._with_retries(self._add_worker, f"replacing query worker {worker.pid} (which {why})",
+                                     give_up=self._holder_dead)
+            if new is None and self._holder_dead():
+                self._restart_holder()
+            elif new is not None:
                 log.log(level, "query worker %d replaced worker %d, which %s", new.pid, worker.pid, why)
 
-    def _with_retries(self, start, what: str):
-        """``start()``, tried again with a growing delay (0.1 s doubling to 30 s) until it works or
-        the pool closes; each failure logged."""
+    def _with_retries(self, start, what: str, give_up=lambda: False):
+        """``start()``, tried again with a growing delay (0.1 s doubling to 30 s) until it works, the
+        pool closes or ``give_up()`` says to stop; each failure logged."""
         delay = 0.1
         while not self._closed:
             try:
@@ -318,10 +322,13 @@ class QueryPool:
             except RuntimeError as error:
                 log.error("%s failed: %s; trying again in %.1f s (%d of %d workers alive)", what, error, delay,
                           len(self._all), self.size)
-                if self._stopping.wait(delay):
+                if self._stopping.wait(delay) or give_up():
                     return None
                 delay = min(delay * 2, 30.0)
         return None
+
+    def _holder_dead(self) -> bool:
+        return not self._holder.process.is_alive()
 
     def _restart_holder(self) -> None:
         """The holder died and its workers with it: start it again, then every worker."""
