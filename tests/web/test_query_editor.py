@@ -27,10 +27,10 @@ if (!shown || shown.to.line !== cursor.line || shown.to.ch !== cursor.ch) return
 return [...document.querySelectorAll(".CodeMirror-hints li")].map((li) => li.textContent);"""
 
 
-def _wait(browser, condition, seconds: float = 20):
+def _wait(browser, condition, what: str = "the state awaited", seconds: float = 20):
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(browser, seconds).until(condition)
+    return WebDriverWait(browser, seconds).until(condition, f"{what} not reached within {seconds:g} s")
 
 
 def _open_editor(browser, address: str) -> None:
@@ -53,7 +53,7 @@ def _type(browser, *keys) -> None:
 
 
 def _hints(browser) -> list[str]:
-    return _wait(browser, lambda d: d.execute_script(HINTS))
+    return _wait(browser, lambda d: d.execute_script(HINTS), "a completion list for the text before the cursor")
 
 
 def _query(browser) -> str:
@@ -68,7 +68,13 @@ def _rows(browser) -> list[list[str]]:
     const rows = [...document.querySelectorAll("#yasgui table.results tbody tr")];
     if (!status || rows.length !== Number(status[1])) return null;
     return rows.map((row) => [...row.querySelectorAll("td")].map((td) => td.textContent));"""
-    return _wait(browser, lambda d: d.execute_script(cells))
+    from selenium.common.exceptions import TimeoutException
+
+    try:
+        return _wait(browser, lambda d: d.execute_script(cells), "the whole answer drawn")
+    except TimeoutException:
+        raise AssertionError("no answer drawn; the page says: " + browser.execute_script(
+            "return document.getElementById('status').textContent + ' ' + document.getElementById('query-error').textContent")) from None
 
 
 def _fetched_only_from(browser, base: str) -> None:
@@ -231,3 +237,20 @@ def test_results_link_to_the_services_pages_and_sort_by_a_column(browser, base):
     browser.get(browser.find_element(By.LINK_TEXT, "ps:PeerMentoring").get_attribute("href"))  # the link's page
     assert browser.current_url == base + "/peer-support/vocab.html#PeerMentoring"
     assert browser.find_element(By.ID, "PeerMentoring").find_element(By.TAG_NAME, "h3").text == "peer mentoring"
+
+    # a data IRI links to its page here, an IRI of another vocabulary to the page about it in this graph
+    _open_editor(browser, base + "/query")
+    _write(browser, PS + "PREFIX org: <http://www.w3.org/ns/org#>\n"
+                    "PREFIX c12: <https://w3id.org/peer-support/data/consultation-2012/>\n"
+                    "SELECT ?organisation ?kind WHERE { VALUES ?organisation { <https://w3id.org/peer-support/data/consultation-2012/org/sound-minds> } ?organisation a ?kind } ORDER BY ?kind")
+    browser.find_element(By.ID, "run").click()
+    assert [row[2] for row in _rows(browser)] == ["org:Organization", "ps:UserLedOrganisation"]
+    links = {a.text: a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "#yasgui table.results a.iri")}
+    # YASR names an IRI by the first declared namespace it starts with: ps:, before c12:
+    assert links == {"ps:data/consultation-2012/org/sound-minds": base + "/peer-support/data/consultation-2012/org/sound-minds",
+                     "org:Organization": base + "/resource?iri=http%3A%2F%2Fwww.w3.org%2Fns%2Forg%23Organization",
+                     "ps:UserLedOrganisation": base + "/peer-support/UserLedOrganisation"}
+    _fetched_only_from(browser, base)
+    browser.get(links["ps:data/consultation-2012/org/sound-minds"])
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Sound Minds"
+
