@@ -1,13 +1,22 @@
 """Notes that reconcile terms with the sources, in English and French: the scope note of formal
 peer support with a clear distinction quotes the sources it rests on, and the editorial notes of
-online (a setting) and virtual (a format) say they are one thing and which is preferred. The
-quotes are checked against the kept copies of the sources."""
+online (a setting) and virtual (a format) say they are one thing and which is preferred; every
+shape described in English is described in French, with the sources' words still quoted in English,
+and the French shapes' page shows the French descriptions. The quotes are checked against the kept
+copies of the sources."""
 
 import re
+from pathlib import Path
 
 import pytest
-from rdflib import Literal
-from rdflib.namespace import RDF, SKOS
+from fastapi.testclient import TestClient
+from markupsafe import escape
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, SH, SKOS
+
+from peersupport.settings import Settings
+from peersupport.vocabulary.sources import SHAPES_NAMESPACE
+from peersupport.web.app import create_app
 
 from peersupport.vocabulary.graph import PS
 
@@ -32,12 +41,16 @@ def _flat(text: str) -> str:
     return re.sub(r"\s+", " ", text)
 
 
-@pytest.fixture(scope="module")
-def source_texts():
+def _folder() -> Path:
     folder = REPO.parent / "shared" / "sources"
     if not folder.is_dir():
         sources_missing()
-    return {ident: _flat((folder / name).read_text(encoding="utf-8")) for ident, name in FILES.items()}
+    return folder
+
+
+@pytest.fixture(scope="module")
+def source_texts():
+    return {ident: _flat((_folder() / name).read_text(encoding="utf-8")) for ident, name in FILES.items()}
 
 
 def _notes(graph, term, prop) -> dict[str, str]:
@@ -90,3 +103,58 @@ def test_online_and_virtual_editorial_notes_say_virtual_is_preferred(ontology, s
     for words in quoted:
         assert words in source_texts["004"], f"{words!r} is not in source 004"
         assert all(words in note for note in notes.values()), words
+
+
+# Words the English descriptions put in quotes that are the vocabulary's values, not the sources' words
+VALUE_WORDS = {"freely chosen", "cannot be declined"}
+QUOTED = re.compile(r"(?:(?<=\s)|(?<=\())'(.+?)'(?=[\s,.;:)]|$)")
+
+
+def _unquoted(text: str) -> str:
+    """Text without quotation marks: the descriptions quote with ' where the sources use ‘ ’ “ ”."""
+    return re.sub(r"['‘’“”]", "", _flat(text))
+
+
+@pytest.fixture(scope="module")
+def shapes():
+    graph = Graph()
+    for path in sorted((REPO / "shapes").glob("*.ttl")):
+        graph.parse(path, format="turtle")
+    return graph
+
+
+def _described(graph) -> dict:
+    """Each shape, and the shapes' module, with its descriptions by language."""
+    nodes = {s for kind in (SH.NodeShape, SH.PropertyShape) for s in graph.subjects(RDF.type, kind)}
+    described = {node: _notes(graph, node, SH.description) for node in nodes}
+    described[URIRef(SHAPES_NAMESPACE)] = _notes(graph, URIRef(SHAPES_NAMESPACE), DCTERMS.description)
+    return described
+
+
+def test_every_shape_described_in_english_is_described_in_french(shapes):
+    described = _described(shapes)
+    assert len(described) == 47 and all("en" in notes for notes in described.values())
+    assert [node for node, notes in described.items() if set(notes) != {"en", "fr"}] == []
+
+
+def test_the_sources_words_the_descriptions_quote_are_the_sources_and_stay_in_english_in_french(shapes):
+    sources = " ".join(_unquoted(path.read_text(encoding="utf-8")) for path in sorted(_folder().glob("*.txt")))
+    quoted = 0
+    for node, notes in _described(shapes).items():
+        for words in QUOTED.findall(notes["en"]):
+            if words in VALUE_WORDS:
+                continue
+            quoted += 1
+            assert _unquoted(words).casefold() in sources.casefold(), f"{node}: {words!r} is not in the sources"
+            assert words in notes["fr"], f"{node}: the French description does not quote {words!r}"
+    assert quoted == 10
+
+
+def test_the_french_shapes_page_shows_the_french_descriptions():
+    client = TestClient(create_app(Settings(store=Path("unused"))), raise_server_exceptions=False)
+    served = Graph().parse(data=client.get("/peer-support/shapes/shapes.ttl").text, format="turtle")
+    pages = {lang: client.get(f"/peer-support/shapes/shapes.html?lang={lang}").text for lang in ("en", "fr")}
+    for notes in _described(served).values():
+        for lang, other in (("en", "fr"), ("fr", "en")):
+            assert str(escape(notes[lang])) in pages[lang]
+            assert str(escape(notes[other])) not in pages[lang]
