@@ -27,40 +27,40 @@ if (!shown || shown.to.line !== cursor.line || shown.to.ch !== cursor.ch) return
 return [...document.querySelectorAll(".CodeMirror-hints li")].map((li) => li.textContent);"""
 
 
-def _wait(browser, condition, what: str = "the state awaited", seconds: float = 20):
+def _wait(driver, condition, what: str = "the state awaited", seconds: float = 20):
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(browser, seconds).until(condition, f"{what} not reached within {seconds:g} s")
+    return WebDriverWait(driver, seconds).until(condition, f"{what} not reached within {seconds:g} s")
 
 
-def _open_editor(browser, address: str) -> None:
+def _open_editor(driver, address: str) -> None:
     """The page at ``address``, once its completers hold the vocabulary (completions.json read)."""
-    browser.get(address)
-    _wait(browser, lambda d: d.execute_script(
+    driver.get(address)
+    _wait(driver, lambda d: d.execute_script(
         "const a = window.yasgui && yasgui.getTab().getYasqe().autocompleters;"
         " return !!(a && a.prefixes && a.prefixes.trie && a.class && a.class.trie && a.property && a.property.trie)"))
 
 
-def _write(browser, text: str) -> None:
+def _write(driver, text: str) -> None:
     """``text`` as the whole query, the cursor at its end and the editor focused, to type on."""
-    browser.execute_script("const y = yasgui.getTab().getYasqe(); y.setValue(arguments[0]); y.focus(); y.execCommand('goDocEnd')", text)
+    driver.execute_script("const y = yasgui.getTab().getYasqe(); y.setValue(arguments[0]); y.focus(); y.execCommand('goDocEnd')", text)
 
 
-def _type(browser, *keys) -> None:
+def _type(driver, *keys) -> None:
     from selenium.webdriver.common.by import By
 
-    browser.find_element(By.CSS_SELECTOR, "#yasgui .CodeMirror textarea").send_keys(*keys)
+    driver.find_element(By.CSS_SELECTOR, "#yasgui .CodeMirror textarea").send_keys(*keys)
 
 
-def _hints(browser) -> list[str]:
-    return _wait(browser, lambda d: d.execute_script(HINTS), "a completion list for the text before the cursor")
+def _hints(driver) -> list[str]:
+    return _wait(driver, lambda d: d.execute_script(HINTS), "a completion list for the text before the cursor")
 
 
-def _query(browser) -> str:
-    return browser.execute_script(EDITOR + ".getValue()")
+def _query(driver) -> str:
+    return driver.execute_script(EDITOR + ".getValue()")
 
 
-def _rows(browser) -> list[list[str]]:
+def _rows(driver) -> list[list[str]]:
     """The results table's cells, row by row (YASR's row number first), once the page says the
     answer came and the table holds all of it (on one page); the cells' text whatever their width
     (YASR cuts long cells short on screen)."""
@@ -71,30 +71,30 @@ def _rows(browser) -> list[list[str]]:
     from selenium.common.exceptions import TimeoutException
 
     try:
-        return _wait(browser, lambda d: d.execute_script(cells), "the whole answer drawn")
+        return _wait(driver, lambda d: d.execute_script(cells), "the whole answer drawn")
     except TimeoutException:
-        raise AssertionError("no answer drawn; the page says: " + browser.execute_script(
-            "return document.getElementById('status').textContent + ' ' + document.getElementById('query-error').textContent")) from None
+        said = driver.execute_script("return ['status', 'query-error'].map((id) => document.getElementById(id).textContent).join(' ')")
+        raise AssertionError("no answer drawn; the page says: " + said) from None
 
 
-def _fetched_only_from(browser, base: str) -> None:
+def _fetched_only_from(driver, base: str) -> None:
     """Everything the page asked for came from the service under test."""
-    fetched = browser.execute_script("return performance.getEntriesByType('resource').map((e) => e.name)")
+    fetched = driver.execute_script("return performance.getEntriesByType('resource').map((e) => e.name)")
     assert fetched and [f for f in fetched if not f.startswith(base + "/")] == []
 
 
-def _statuses(browser, path: str) -> list[int]:
-    return browser.execute_script(
+def _statuses(driver, path: str) -> list[int]:
+    return driver.execute_script(
         "return performance.getEntriesByType('resource').filter((e) => new URL(e.name).pathname === arguments[0])"
         ".map((e) => e.responseStatus)", path)
 
 
-def _run_practice_types(browser) -> None:
+def _run_practice_types(driver) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
 
-    Select(browser.find_element(By.ID, "catalogue")).select_by_value("practice-types")
-    browser.find_element(By.ID, "run").click()
+    Select(driver.find_element(By.ID, "catalogue")).select_by_value("practice-types")
+    driver.find_element(By.ID, "run").click()
 
 
 def test_autocompletion_offers_the_vocabularys_terms(browser, base):
@@ -204,7 +204,8 @@ def test_a_syntax_error_is_marked_at_its_line_and_is_not_a_500(browser, base):
     assert len(browser.find_elements(By.CSS_SELECTOR, "#yasgui .CodeMirror-code .parseErrorIcon")) == 1
 
     browser.find_element(By.ID, "run").click()
-    problem = _wait(browser, lambda d: d.find_element(By.ID, "query-error") if d.find_element(By.ID, "query-error").is_displayed() else None)
+    problem = browser.find_element(By.ID, "query-error")
+    _wait(browser, lambda d: problem.is_displayed(), "the page's error message shown")
     assert problem.text == ("SPARQL syntax error: line 2, column 10: the query cannot be read from here (near “?s ?p }”)\n"
                             "Correct the query at the line and column named (a missing term, brace, dot or keyword) and run it again.")
     assert _statuses(browser, "/sparql") == [400]
@@ -232,7 +233,8 @@ def test_results_link_to_the_services_pages_and_sort_by_a_column(browser, base):
     assert link.get_attribute("href") == base + "/peer-support/PeerMentoring"
     assert link.get_attribute("class") == "iri"
 
-    header = browser.find_element(By.XPATH, "//div[@id='yasgui']//table[contains(@class,'results')]//th[.//span[@class='dt-column-title' and text()='practice']]")
+    header = browser.find_element(By.XPATH, "//div[@id='yasgui']//table[contains(@class, 'results')]"
+                                            "//th[.//span[@class='dt-column-title' and text()='practice']]")
     header.click()
     _wait(browser, lambda d: header.get_attribute("aria-sort") == "ascending")
     ascending = _rows(browser)
@@ -253,9 +255,9 @@ def test_results_link_to_the_services_pages_and_sort_by_a_column(browser, base):
 
     # a data IRI links to its page here, an IRI of another vocabulary to the page about it in this graph
     _open_editor(browser, base + "/query")
-    _write(browser, PS + "PREFIX org: <http://www.w3.org/ns/org#>\n"
-                    "PREFIX c12: <https://w3id.org/peer-support/data/consultation-2012/>\n"
-                    "SELECT ?organisation ?kind WHERE { VALUES ?organisation { <https://w3id.org/peer-support/data/consultation-2012/org/sound-minds> } ?organisation a ?kind } ORDER BY ?kind")
+    _write(browser, PS + "PREFIX org: <http://www.w3.org/ns/org#>\nPREFIX c12: <https://w3id.org/peer-support/data/consultation-2012/>\n"
+                    "SELECT ?organisation ?kind WHERE {\n  VALUES ?organisation { <https://w3id.org/peer-support/data/consultation-2012/org/sound-minds> }\n"
+                    "  ?organisation a ?kind\n} ORDER BY ?kind")
     browser.find_element(By.ID, "run").click()
     assert [row[2] for row in _rows(browser)] == ["org:Organization", "ps:UserLedOrganisation"]
     links = {a.text: a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "#yasgui table.results a.iri")}
