@@ -185,7 +185,7 @@ def test_a_shared_link_runs_its_query_once_and_shows_no_error(browser, base):
     browser.get(base + "/query?" + urlencode({"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 2"}))
     assert len(_rows(browser)) == 2
     problem = browser.find_element(By.ID, "query-error")
-    screenshot(browser, "query-shared-link-twice", whole=False)
+    screenshot(browser, "query-shared-link-twice")  # the error box is below the table
     assert (problem.is_displayed(), problem.text) == (False, "")
     assert _statuses(browser, "/sparql") == [200]
 
