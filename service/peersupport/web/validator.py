@@ -19,7 +19,7 @@ import anyio
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from peersupport.errors import BadRequest, NotAcceptable, UnsupportedFormat
+from peersupport.errors import BadRequest, NotAcceptable, NotFound, UnsupportedFormat
 from peersupport.sparql.negotiation import negotiate
 from peersupport.validation.inputs import (BINARY_FORMATS, ODS_TYPE, XLSX_TYPE, Parsed, detect_format, format_from_name, read_input,
                                           require_roles)
@@ -36,8 +36,10 @@ RESEND_BYTES = 512 * 1024  # data up to this size rides in the page (report, or 
 FORMAT_CHOICES = ["csv", "xlsx", "ods", "turtle", "json-ld", "xml", "nt"]  # as the page lists them: spreadsheets first
 _OPENAPI = {
     "parameters": [{"name": "lang", "in": "query", "required": False, "schema": {"type": "string", "enum": list(LANGUAGES)}},
-                   {"name": "classify", "in": "query", "required": False, "schema": {"type": "boolean"}}],
-    "requestBody": {"required": True, "content": {
+                   {"name": "classify", "in": "query", "required": False, "schema": {"type": "boolean"}},
+                   {"name": "graph", "in": "query", "required": False, "schema": {"type": "string", "format": "iri"},
+                    "description": "validate this graph of the store (or of the engine in remote mode) instead of a body"}],
+    "requestBody": {"required": False, "content": {
         "multipart/form-data": {"schema": {"type": "object", "properties": {
             "file": {"type": "string", "format": "binary"}, "text": {"type": "string"},
             "kept": {"type": "string", "format": "byte", "description": "a file sent before, base64 (the pages send it "
@@ -97,11 +99,28 @@ def _kept(form) -> tuple[bytes, str | None] | None:
         raise request_error("kept-not-base64", "choose-file-again") from None
 
 
-async def _submission(request: Request) -> Submission:
+async def _graph_submission(request: Request, graph: str, store) -> Submission:
+    """A graph of the store (or of the engine in remote mode) to validate, read with CONSTRUCT."""
+    from peersupport.web.store_reads import iri_term, run
+
+    executor, graphs = store
+    term = iri_term(graph)
+    known = await anyio.to_thread.run_sync(graphs)
+    if graph not in known:
+        raise NotFound(f"the store holds no graph {term}", "Name one of the graphs the service description lists "
+                                                             "(GET /sparql), as graph=IRI.")
+    reply = await anyio.to_thread.run_sync(
+        run, executor(), f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {term} {{ ?s ?p ?o }} }}", "application/n-triples")
+    return Submission(reply.body, "nt", request.query_params.get("lang", "en"), _yes(request.query_params.get("classify")))
+
+
+async def _submission(request: Request, store=None) -> Submission:
     """What was sent, from a form or from the body; BadRequest or UnsupportedFormat if it cannot be used."""
     content_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     lang = request.query_params.get("lang", "en")
     classify = _yes(request.query_params.get("classify"))
+    if request.query_params.get("graph") and store is not None:
+        return await _graph_submission(request, request.query_params["graph"], store)
     if content_type not in FORM_TYPES:
         fmt = format_from_name(content_type)
         if fmt is None:
@@ -189,8 +208,9 @@ def _answer(request: Request, report, submission: Submission, media_type: str) -
     return _report_page(request, report, submission, headers)
 
 
-def validate_router(concurrent: int = 2) -> APIRouter:
-    """The validator's page and API; at most ``concurrent`` validations run at once."""
+def validate_router(concurrent: int = 2, store=None) -> APIRouter:
+    """The validator's page and API; at most ``concurrent`` validations run at once. ``store``,
+    (executor getter, graph list getter), lets ``graph=IRI`` validate a graph the store holds."""
     router = APIRouter(tags=["validator"])
     slots: list[anyio.CapacityLimiter] = []
 
@@ -216,7 +236,7 @@ def validate_router(concurrent: int = 2) -> APIRouter:
         from peersupport.validation.validate import validate_graph
 
         media_type = negotiate(request.headers.get("accept"), REPORT_TYPES)
-        submission = await _submission(request)
+        submission = await _submission(request, store)
         if media_type is None and not submission.download:
             raise NotAcceptable("the report is available as " + ", ".join(REPORT_TYPES))
         if submission.lang not in LANGUAGES:
