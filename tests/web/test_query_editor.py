@@ -127,8 +127,6 @@ def test_autocompletion_offers_the_vocabularys_terms(browser, base):
     _fetched_only_from(browser, base)
 
 
-@pytest.mark.xfail(strict=True, reason="query.js: the class and property completers' get() ignores the token, so "
-                   "before /query/completions.json is stored YASQE lists every term, cut at the wrong length")
 def test_completion_typed_before_the_vocabulary_arrives_is_still_right(browser, base):
     """YASQE asks ``get(yasqe, token)`` while its store of terms is empty (the first keys typed
     as the page opens); emptying the store shows what such a researcher sees."""
@@ -177,8 +175,6 @@ def test_a_shared_link_reopens_the_query_and_its_results(browser, base):
     _fetched_only_from(browser, base)
 
 
-@pytest.mark.xfail(strict=True, reason="query.js runs a shared link's query, and YASGUI, which reads ?query= as its own "
-                   "share link, runs it too: the first is aborted and its abort is shown as an error that stays")
 def test_a_shared_link_runs_its_query_once_and_shows_no_error(browser, base):
     from selenium.webdriver.common.by import By
 

@@ -17,7 +17,12 @@ completers.prefixes.get = () =>
   completions.then((c) => Object.entries(c.prefixes).map(([prefix, iri]) => `${prefix}: <${iri}>`).sort());
 completers.prefixes.persistenceId = null;
 for (const [name, key] of [["property", "properties"], ["class", "classes"]]) {
-  completers[name].get = () => completions.then((c) => c[key]);
+  // Called without a token to fill YASQE's store of terms; with the token typed while that store
+  // is still empty, when YASQE shows what get() gives as it is: so filter it here.
+  completers[name].get = (_, token) => completions.then((c) => {
+    const typed = token && (token.autocompletionString || token.string);
+    return typed ? c[key].filter((term) => term.startsWith(typed)) : c[key];
+  });
   completers[name].bulk = true;
   completers[name].autoShow = true;
 }
@@ -91,6 +96,8 @@ function watch(current) {
   yasqe.on("change", updateLinks);
   yasqe.on("query", () => { clearProblem(); status.className = ""; status.textContent = "running…"; });
   yasqe.on("queryResponse", (_, response, duration) => {
+    // A query superseded by another (YASGUI aborts the first) is no error to show.
+    if (response && response.name === "AbortError") return;
     const error = response && (response.status >= 400 || response instanceof Error);
     if (error) {
       status.className = "error";
@@ -122,5 +129,5 @@ catalogue.addEventListener("change", () => {
 });
 document.getElementById("run").addEventListener("click", () => editor().query());
 
-// A shared link (/query?query=…, or /sparql?query=… opened in a browser) shows its results at once.
-if (new URLSearchParams(location.search).has("query")) editor().query();
+// A shared link (/query?query=…, or /sparql?query=… opened in a browser) shows its results at
+// once: YASGUI reads ?query= as its own share link and runs it, so it is not run again here.
