@@ -42,9 +42,10 @@ def test_an_undocumented_shape_is_reported():
     assert undocumented_shapes(broken) == [
         "pssh:Bare lacks sh:name@en",
         "pssh:Bare lacks sh:name@fr",
+        "pssh:Bare lacks sh:description@en",
+        "pssh:Bare lacks sh:description@fr",
         "pssh:Bare lacks sh:message@en",
         "pssh:Bare lacks sh:message@fr",
-        "pssh:Bare lacks sh:description",
         "pssh:Bare lacks sh:severity",
         "pssh:Bare lacks sh:group",
         "pssh:Bare lacks sh:order",

@@ -336,12 +336,12 @@ def undocumented_shapes(shapes: Graph) -> list[str]:
     problems = []
     for shape in sorted(set(shapes.subjects(RDF.type, SH.NodeShape)) | set(shapes.subjects(RDF.type, SH.PropertyShape))):
         name = _name(shapes, shape)
-        for part in ("name", "message"):
+        for part in ("name", "description", "message"):
             languages = {o.language for o in shapes.objects(shape, SH[part]) if isinstance(o, Literal)}
             for lang in ("en", "fr"):
                 if lang not in languages:
                     problems.append(f"{name} lacks sh:{part}@{lang}")
-        for part in ("description", "severity", "group", "order"):
+        for part in ("severity", "group", "order"):
             if (shape, SH[part], None) not in shapes:
                 problems.append(f"{name} lacks sh:{part}")
         if (shape, DCTERMS.source, None) not in shapes:
