@@ -64,7 +64,7 @@ def _rows(driver) -> list[list[str]]:
     """The results table's cells, row by row (YASR's row number first), once the page says the
     answer came and the table holds all of it (on one page); the cells' text whatever their width
     (YASR cuts long cells short on screen)."""
-    cells = """const status = document.getElementById("status").textContent.match(/^(\\d+) rows$/);
+    cells = """const status = document.getElementById("status").textContent.match(/^(\\d+) (rows?|lignes?)$/);
     const rows = [...document.querySelectorAll("#yasgui table.results tbody tr")];
     if (!status || rows.length !== Number(status[1])) return null;
     return rows.map((row) => [...row.querySelectorAll("td")].map((td) => td.textContent));"""
@@ -205,7 +205,8 @@ def test_a_syntax_error_is_marked_at_its_line_and_is_not_a_500(browser, base):
     assert problem.text == ("SPARQL syntax error: line 2, column 10: the query cannot be read from here (near “?s ?p }”)\n"
                             "Correct the query at the line and column named (a missing term, brace, dot or keyword) and run it again.")
     assert _statuses(browser, "/sparql") == [400]
-    assert browser.find_element(By.ID, "status").get_attribute("class") == "error"
+    status = browser.find_element(By.ID, "status")
+    assert (status.get_attribute("class"), status.text) == ("error", "error")  # YASQE keeps only the message of a failed answer
     # the server's line and column, in the editor: line 2 shaded, the cursor where reading stopped
     assert browser.execute_script(EDITOR + ".lineInfo(1).bgClass") == "syntax-error-line"
     assert browser.execute_script("const c = yasgui.getTab().getYasqe().getCursor(); return [c.line, c.ch]") == [1, 9]
@@ -213,7 +214,7 @@ def test_a_syntax_error_is_marked_at_its_line_and_is_not_a_500(browser, base):
 
     _write(browser, "SELECT * WHERE {\n  ?s ?p ?o }\nLIMIT 1")  # corrected and run again: the marks go
     browser.find_element(By.ID, "run").click()
-    _wait(browser, lambda d: d.find_element(By.ID, "status").text == "1 rows")
+    _wait(browser, lambda d: d.find_element(By.ID, "status").text == "1 row")
     assert not problem.is_displayed() and browser.execute_script(EDITOR + ".lineInfo(1).bgClass") is None
     assert _statuses(browser, "/sparql") == [400, 200]
     _fetched_only_from(browser, base)
@@ -265,3 +266,11 @@ def test_results_link_to_the_services_pages_and_sort_by_a_column(browser, base):
     browser.get(links["ps:data/consultation-2012/org/sound-minds"])
     assert browser.find_element(By.TAG_NAME, "h1").text == "Sound Minds"
 
+
+
+def test_the_status_line_speaks_french_on_the_french_page(browser, base):
+    from selenium.webdriver.common.by import By
+
+    browser.get(base + "/query?" + urlencode({"lang": "fr", "query": "SELECT * WHERE { ?s ?p ?o } LIMIT 2"}))
+    _wait(browser, lambda d: d.find_element(By.ID, "status").text == "2 lignes")
+    assert len(_rows(browser)) == 2

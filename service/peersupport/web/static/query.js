@@ -9,6 +9,12 @@ const host = document.getElementById("yasgui");
 const catalogue = document.getElementById("catalogue");
 const status = document.getElementById("status");
 const problem = document.getElementById("query-error");
+// What the status line says, in the page's language.
+const SAID = {
+  en: {running: "running…", error: "error", row: "row", rows: "rows", answer: "answer:", done: "done"},
+  fr: {running: "en cours…", error: "erreur", row: "ligne", rows: "lignes", answer: "réponse :", done: "terminé"},
+};
+const said = SAID[document.documentElement.lang] || SAID.en;
 
 // Completions from the vocabulary, fetched once, for the three completers that fetch elsewhere.
 const completions = fetch("/query/completions.json").then((r) => r.json());
@@ -94,14 +100,14 @@ function watch(current) {
   const yasqe = current.getYasqe();
   accessible();
   yasqe.on("change", updateLinks);
-  yasqe.on("query", () => { clearProblem(); status.className = ""; status.textContent = "running…"; });
+  yasqe.on("query", () => { clearProblem(); status.className = ""; status.textContent = said.running; });
   yasqe.on("queryResponse", (_, response, duration) => {
     // A query superseded by another (YASGUI aborts the first) is no error to show.
     if (response && response.name === "AbortError") return;
     const error = response && (response.status >= 400 || response instanceof Error);
     if (error) {
       status.className = "error";
-      status.textContent = "error " + (response.status || "");
+      status.textContent = said.error;  // YASQE keeps the message of a failed answer, not its status
       const body = response.response || response;
       showProblem(typeof body.text === "string" ? body.text : String(body.message || body));
       return;
@@ -109,7 +115,8 @@ function watch(current) {
     const results = current.getYasr().results;
     const rows = results && results.getBindings ? results.getBindings() : null;
     status.className = "";
-    status.textContent = rows ? rows.length + " rows" : (results && results.getBoolean && results.getBoolean() !== undefined ? "answer: " + results.getBoolean() : "done");
+    status.textContent = rows ? `${rows.length} ${rows.length === 1 ? said.row : said.rows}`
+      : (results && results.getBoolean && results.getBoolean() !== undefined ? `${said.answer} ${results.getBoolean()}` : said.done);
     // YASR's table carries this page's class too, so it looks like the site's tables.
     for (const table of host.querySelectorAll("table.dataTable")) table.classList.add("results");
   });
