@@ -158,3 +158,13 @@ def test_the_french_shapes_page_shows_the_french_descriptions():
         for lang, other in (("en", "fr"), ("fr", "en")):
             assert str(escape(notes[lang])) in pages[lang]
             assert str(escape(notes[other])) not in pages[lang]
+
+
+def test_every_comment_in_the_shapes_module_is_in_english_and_french(shapes):
+    """The shapes page shows the annotation properties' and the SPARQL target's comments too."""
+    from rdflib import RDFS
+
+    commented = set(shapes.subjects(RDFS.comment, None))
+    assert len(commented) == 4
+    for subject in commented:
+        assert sorted(o.language for o in shapes.objects(subject, RDFS.comment)) == ["en", "fr"], subject
