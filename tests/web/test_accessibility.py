@@ -7,7 +7,7 @@ import pytest
 
 from ..conftest import REPO
 from ..service_fixtures import start_service, stop
-from .test_browser import browser, screenshot  # noqa: F401 (the browser fixture)
+from .browser import browser, screenshot  # noqa: F401 (the browser fixture)
 
 AXE = REPO / "tests/resources/axe-core/axe.min.js"
 

@@ -13,7 +13,7 @@ from rdflib import Graph, URIRef
 from ..conftest import REPO
 from ..service_fixtures import STORES, client, serve_on, start_service, stop  # noqa: F401 (client: a fixture)
 from .test_accessibility import _serious
-from .test_browser import browser, screenshot  # noqa: F401 (the browser fixture)
+from .browser import browser, screenshot  # noqa: F401 (the browser fixture)
 
 DATA = "https://w3id.org/peer-support/data/consultation-2012/"
 ORGANISATION = DATA + "org/sound-minds"

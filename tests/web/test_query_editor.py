@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 
 from ..service_fixtures import base  # noqa: F401 (fixture)
-from .test_browser import browser, screenshot  # noqa: F401 (the browser fixture)
+from .browser import browser, screenshot  # noqa: F401 (the browser fixture)
 
 PS = "PREFIX ps: <https://w3id.org/peer-support/>\n"
 # The IRIs of practice-types' first column, in the catalogue's order (by group, then label).

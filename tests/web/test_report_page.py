@@ -20,7 +20,7 @@ from peersupport.validation.inputs import read_input
 from ..conftest import REPO
 from ..service_fixtures import base, client  # noqa: F401 (base, client: fixtures)
 from ..validation.report_cases import mixed_csv
-from .test_browser import browser, screenshot  # noqa: F401 (the browser fixture)
+from .browser import browser, screenshot  # noqa: F401 (the browser fixture)
 
 
 def _post(client, base, **fields):

@@ -17,7 +17,7 @@ from peersupport.validation.validate import validate_graph
 from ..conftest import REPO
 from ..service_fixtures import STORES, client, serve_on, start_service, stop  # noqa: F401 (client: a fixture)
 from .test_accessibility import _serious
-from .test_browser import browser, screenshot  # noqa: F401 (the browser fixture)
+from .browser import browser, screenshot  # noqa: F401 (the browser fixture)
 
 PS = "https://w3id.org/peer-support/"
 PREFIXES = ("PREFIX ps: <https://w3id.org/peer-support/> PREFIX org: <http://www.w3.org/ns/org#> "
