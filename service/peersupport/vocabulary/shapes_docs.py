@@ -15,10 +15,12 @@ SEVERITIES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 
 
 def _text(graph: Graph, node, predicate, lang: str) -> str | None:
-    values = list(graph.objects(node, predicate))
-    for value in values:
-        if getattr(value, "language", None) == lang:
-            return str(value)
+    """The value in ``lang``, else the English one, else any (sorted, so always the same)."""
+    values = sorted(graph.objects(node, predicate))
+    for wanted in (lang, "en"):
+        for value in values:
+            if getattr(value, "language", None) == wanted:
+                return str(value)
     return str(values[0]) if values else None
 
 
