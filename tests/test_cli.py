@@ -254,3 +254,17 @@ def test_convert_names_the_bad_cell_and_exits_2(tmp_path):
     result = run("convert", str(tmp_path / "roles.csv"), check=False)
     assert (result.returncode, result.stdout) == (2, "")
     assert "row 2, column B `remuneration`: unknown value 'payed'; did you mean 'paid'?" in result.stderr
+
+
+def test_validate_reads_a_file_larger_than_the_upload_limit(tmp_path):
+    """The 10 MiB bound is the service's; a researcher's own 10^6-triple file is read in full."""
+    from peersupport.validation.inputs import MAX_INPUT_BYTES
+
+    role = (REPO / "data/examples/invalid/one-way-help.ttl").read_text()
+    data = tmp_path / "big.ttl"
+    data.write_text(role + "# " + "x" * MAX_INPUT_BYTES + "\n")
+    assert data.stat().st_size > MAX_INPUT_BYTES
+    result = run("validate", str(data), "--no-classify", "--output", "json", check=False)
+    assert result.returncode == 1, result.stderr
+    assert json.loads(result.stdout)["counts"] == json.loads(
+        run("validate", "data/examples/invalid/one-way-help.ttl", "--no-classify", "--output", "json", check=False).stdout)["counts"]

@@ -30,7 +30,7 @@ def read_inputs(paths: list[Path], format_name: str | None = None, readings: lis
         if fmt is None:
             raise InputError(f"{path.name}: cannot tell the format; give --format")
         try:
-            parsed = read_input(raw, fmt)
+            parsed = read_input(raw, fmt, max_bytes=None)  # the user's own files: no upload limit
         except InputError as error:
             located = InputError(f"{path.name}: {error}", hint=error.hint)
             located.line, located.column, located.title = error.line, error.column, error.title

@@ -52,8 +52,6 @@ def format_from_name(name: str | None) -> str | None:
 
 
 def _text(data: bytes) -> str:
-    if len(data) > MAX_INPUT_BYTES:
-        raise input_error("input-too-large", size=len(data), limit=MAX_INPUT_BYTES)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -154,11 +152,13 @@ def parse(data: bytes | str, fmt: str) -> Graph:
     return read_input(data, fmt).graph
 
 
-def read_input(data: bytes | str, fmt: str) -> Parsed:
-    """Read ``data`` in format ``fmt`` (one of FORMATS or BINARY_FORMATS): the graph, and how it was read."""
+def read_input(data: bytes | str, fmt: str, max_bytes: int | None = MAX_INPUT_BYTES) -> Parsed:
+    """Read ``data`` in format ``fmt`` (one of FORMATS or BINARY_FORMATS): the graph, and how it was
+    read. ``max_bytes`` bounds what the service accepts; the command line, reading its own user's
+    files, gives None (a spreadsheet's own bounds on cells and unpacked size still hold)."""
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    if len(raw) > MAX_INPUT_BYTES:
-        raise input_error("input-too-large", size=len(raw), limit=MAX_INPUT_BYTES)
+    if max_bytes is not None and len(raw) > max_bytes:
+        raise input_error("input-too-large", size=len(raw), limit=max_bytes)
     try:
         if fmt in SPREADSHEETS:
             parsed = _read_spreadsheet(raw, fmt)
