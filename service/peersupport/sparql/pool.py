@@ -265,7 +265,7 @@ class QueryPool:
 
     def _supervise(self, every: float = 0.25) -> None:
         while not self._stopping.wait(every):
-            if not self._holder.process.is_alive():
+            if self._holder_dead():
                 self._to_replace.put("holder")
                 self._stopping.wait(1.0)  # the replacer restarts it; look again after
                 continue
@@ -332,7 +332,7 @@ class QueryPool:
 
     def _restart_holder(self) -> None:
         """The holder died and its workers with it: start it again, then every worker."""
-        if self._holder.process.is_alive() or self._closed:
+        if not self._holder_dead() or self._closed:
             return
         log.error("the query worker holder %d stopped (exit code %s): starting it again", self._holder.process.pid,
                   self._holder.process.exitcode)

@@ -12,9 +12,10 @@ engine itself.
 from __future__ import annotations
 
 import httpx
+import pyoxigraph as ox
 from rdflib import Graph
 
-from peersupport.sparql.engines import ENGINES, credentials
+from peersupport.sparql.engines import credentials
 from peersupport.sparql.remote import RemoteEndpoint
 
 
@@ -33,7 +34,7 @@ def read_graphs(endpoint: str, graphs: list[str], engine_name: str = "auto", tim
             raise RemoteReadError(f"cannot list the graphs of {endpoint}: {error}") from None
     finally:
         remote.close()
-    auth, headers = credentials(scheme=(ENGINES.get(engine_name) or engine).auth)
+    auth, headers = credentials(scheme=engine.auth)
     data = Graph()
     with httpx.Client(timeout=timeout, trust_env=False, auth=auth, headers=headers) as client:
         for name in names:
@@ -42,9 +43,11 @@ def read_graphs(endpoint: str, graphs: list[str], engine_name: str = "auto", tim
 
 
 def _read(client: httpx.Client, endpoint: str, graph: str) -> Graph:
-    if any(character in graph for character in "<>\"{}|^`\\ "):
-        raise RemoteReadError(f"{graph!r} is not an IRI")
-    query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+    try:  # written into the query only as a checked IRI term, as web/store_reads.iri_term does
+        term = ox.NamedNode(graph)
+    except ValueError:
+        raise RemoteReadError(f"{graph!r} is not an IRI") from None
+    query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {term} {{ ?s ?p ?o }} }}"
     try:
         response = client.post(endpoint, data={"query": query}, headers={"Accept": "text/turtle"})
     except httpx.HTTPError as error:

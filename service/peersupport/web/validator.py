@@ -99,7 +99,7 @@ def _kept(form) -> tuple[bytes, str | None] | None:
         raise request_error("kept-not-base64", "choose-file-again") from None
 
 
-async def _graph_submission(request: Request, graph: str, store) -> Submission:
+async def _graph_submission(graph: str, store, lang: str, classify: bool) -> Submission:
     """A graph of the store (or of the engine in remote mode) to validate, read with CONSTRUCT."""
     from peersupport.web.store_reads import iri_term, run
 
@@ -111,7 +111,7 @@ async def _graph_submission(request: Request, graph: str, store) -> Submission:
                                                              "(GET /sparql), as graph=IRI.")
     reply = await anyio.to_thread.run_sync(
         run, executor(), f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {term} {{ ?s ?p ?o }} }}", "application/n-triples")
-    return Submission(reply.body, "nt", request.query_params.get("lang", "en"), _yes(request.query_params.get("classify")))
+    return Submission(reply.body, "nt", lang, classify)
 
 
 async def _submission(request: Request, store=None) -> Submission:
@@ -120,7 +120,7 @@ async def _submission(request: Request, store=None) -> Submission:
     lang = request.query_params.get("lang", "en")
     classify = _yes(request.query_params.get("classify"))
     if request.query_params.get("graph") and store is not None:
-        return await _graph_submission(request, request.query_params["graph"], store)
+        return await _graph_submission(request.query_params["graph"], store, lang, classify)
     if content_type not in FORM_TYPES:
         fmt = format_from_name(content_type)
         if fmt is None:
