@@ -29,7 +29,7 @@ def test_the_wheel_holds_the_files_the_service_reads(wheel):
                  "peersupport/validation/ods_content.xml"):
         assert name in names, name
     yasgui = sorted(name for name in names if name.startswith("peersupport/web/static/yasgui/"))
-    assert any(name.endswith(".js") for name in yasgui) and any("LICENSE" in name.upper() for name in yasgui), yasgui
+    assert yasgui == ["peersupport/web/static/yasgui/" + name for name in ("LICENSE", "README.md", "yasgui.min.css", "yasgui.min.js")]
     assert not any(name.startswith(("tests/", "peersupport/_data/.git")) or "__pycache__" in name for name in names)
 
 
