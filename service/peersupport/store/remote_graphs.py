@@ -1,12 +1,12 @@
 """Reading graphs out of a remote SPARQL engine, to validate them (``peersupport validate
---endpoint URL [--graph G]``): each graph is asked for with a read-only ``CONSTRUCT`` over
-``GRAPH <G>`` and read into one local graph, so nothing is written to the engine. Without
-``--graph``, every graph the engine holds is read (its system graphs and the load manifest left
-out, as ``RemoteEndpoint.graphs`` lists them).
+--endpoint URL [--graph G]``), with read-only queries only: nothing is written to the engine.
+Without ``--graph``, every graph the engine holds is read (its system graphs and the load
+manifest left out, as ``RemoteEndpoint.graphs`` lists them).
 
-The triples are held in local memory: this suits the graphs a service validates (10^6 triples read
-in seconds), not an engine holding 10^7 roles, which would need the shapes run as SPARQL against the
-engine itself.
+``EngineReader`` asks the engine SELECT and CONSTRUCT queries over the merge of the graphs read
+(``FROM`` each of them), as validating them locally merges them; ``read_graphs`` reads them whole
+into one local graph (``PEERSUPPORT_REMOTE_BATCH=0``), while ``store.batched_validation`` reads
+them batch by batch.
 """
 
 from __future__ import annotations
@@ -15,47 +15,83 @@ import httpx
 import pyoxigraph as ox
 from rdflib import Graph
 
-from peersupport.sparql.engines import credentials
+from peersupport.sparql.engines import GRAPH_ACCEPT, RESULTS_ACCEPT, credentials
 from peersupport.sparql.remote import RemoteEndpoint
+
+_RDF_FORMATS = {"application/n-triples": "nt", "text/plain": "nt", "text/turtle": "turtle",
+                "application/rdf+xml": "xml"}
 
 
 class RemoteReadError(Exception):
     """The engine could not be reached, or refused to give a graph; the message names it."""
 
 
+def iri(text: str) -> ox.NamedNode:
+    """``text`` as an IRI term, checked (written into queries only so, as web/store_reads.iri_term does)."""
+    try:
+        return ox.NamedNode(text)
+    except ValueError:
+        raise RemoteReadError(f"{text!r} is not an IRI") from None
+
+
+class EngineReader:
+    """Read-only queries to the engine at ``endpoint`` over the merge of ``graphs`` (all of the
+    engine's when empty); a context manager holding one HTTP client."""
+
+    def __init__(self, endpoint: str, graphs: list[str], engine_name: str = "auto", timeout: float = 120.0):
+        self.endpoint = endpoint
+        names = [iri(name).value for name in graphs]  # refused before the engine is asked anything
+        remote = RemoteEndpoint(endpoint, timeout=timeout, engine=engine_name)
+        try:
+            self.engine = remote.engine
+            try:
+                self.graphs = names or remote.graphs()
+            except Exception as error:  # Timeout or UpstreamFailure, said for the command line
+                raise RemoteReadError(f"cannot list the graphs of {endpoint}: {error}") from None
+        finally:
+            remote.close()
+        auth, headers = credentials(scheme=self.engine.auth)
+        self.client = httpx.Client(timeout=timeout, trust_env=False, auth=auth, headers=headers)
+        self.dataset = " ".join(f"FROM {iri(name)}" for name in self.graphs)
+
+    def __enter__(self) -> "EngineReader":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.client.close()
+
+    def _ask(self, query: str, accept: str, what: str) -> httpx.Response:
+        try:
+            response = self.client.post(self.endpoint, data={"query": query}, headers={"Accept": accept})
+        except httpx.HTTPError as error:
+            raise RemoteReadError(f"the engine at {self.endpoint} did not answer ({type(error).__name__})") from None
+        if response.status_code != 200:
+            raise RemoteReadError(f"the engine at {self.endpoint} refused to give {what}: "
+                                  f"{response.status_code} {response.text[:200].strip()}")
+        return response
+
+    def select(self, query: str, what: str) -> list[dict]:
+        """The rows of a SELECT (SPARQL JSON results): variable -> its binding, as the JSON gives it."""
+        response = self._ask(query, RESULTS_ACCEPT, what)
+        try:
+            return response.json()["results"]["bindings"]
+        except (ValueError, KeyError, TypeError):
+            raise RemoteReadError(f"the engine's answer for {what} is not SPARQL JSON results") from None
+
+    def construct(self, query: str, what: str) -> Graph:
+        response = self._ask(query, GRAPH_ACCEPT, what)
+        kind = response.headers.get("content-type", "text/turtle").split(";")[0].strip().lower()
+        try:
+            return Graph().parse(data=response.content, format=_RDF_FORMATS.get(kind, "turtle"))
+        except Exception as error:  # rdflib raises several types for a malformed answer
+            raise RemoteReadError(f"the engine's answer for {what} is not RDF: {error}") from None
+
+
 def read_graphs(endpoint: str, graphs: list[str], engine_name: str = "auto", timeout: float = 120.0) -> tuple[Graph, list[str]]:
     """The triples of ``graphs`` (all of the engine's when empty) in one graph, and the graphs read."""
-    remote = RemoteEndpoint(endpoint, timeout=timeout, engine=engine_name)
-    try:
-        engine = remote.engine
-        try:
-            names = graphs or remote.graphs()
-        except Exception as error:  # Timeout or UpstreamFailure, said for the command line
-            raise RemoteReadError(f"cannot list the graphs of {endpoint}: {error}") from None
-    finally:
-        remote.close()
-    auth, headers = credentials(scheme=engine.auth)
     data = Graph()
-    with httpx.Client(timeout=timeout, trust_env=False, auth=auth, headers=headers) as client:
-        for name in names:
-            data += _read(client, endpoint, name)
-    return data, names
-
-
-def _read(client: httpx.Client, endpoint: str, graph: str) -> Graph:
-    try:  # written into the query only as a checked IRI term, as web/store_reads.iri_term does
-        term = ox.NamedNode(graph)
-    except ValueError:
-        raise RemoteReadError(f"{graph!r} is not an IRI") from None
-    query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {term} {{ ?s ?p ?o }} }}"
-    try:
-        response = client.post(endpoint, data={"query": query}, headers={"Accept": "text/turtle"})
-    except httpx.HTTPError as error:
-        raise RemoteReadError(f"the engine at {endpoint} did not answer ({type(error).__name__})") from None
-    if response.status_code != 200:
-        raise RemoteReadError(f"the engine at {endpoint} refused to give the graph <{graph}>: "
-                              f"{response.status_code} {response.text[:200].strip()}")
-    try:
-        return Graph().parse(data=response.content, format="turtle")
-    except Exception as error:  # rdflib raises several types for a malformed answer
-        raise RemoteReadError(f"the engine's answer for <{graph}> is not Turtle: {error}") from None
+    with EngineReader(endpoint, graphs, engine_name, timeout) as reader:
+        for name in reader.graphs:
+            query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {iri(name)} {{ ?s ?p ?o }} }}"
+            data += reader.construct(query, f"the graph <{name}>")
+    return data, reader.graphs

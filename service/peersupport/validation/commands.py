@@ -134,17 +134,21 @@ def cmd_validate(args) -> int:
         return 2
     readings = []
     try:
-        data = _read_remote(args, readings) if args.endpoint else read_inputs(args.files, args.format, readings)
-        if data is None:
-            return 2
+        if args.endpoint:
+            report = _validate_remote(args, readings)
+            if report is None:
+                return 2
+            data = report.data
+        else:
+            data, report = read_inputs(args.files, args.format, readings), None
         require_roles(readings[0] if len(readings) == 1 else data)
+        if report is None:
+            report = validate_graph(data, classify=not args.no_classify)
     except InputError as error:
         print(f"error: {error}", file=sys.stderr)
         if error.hint != InputError.hint:  # a hint that says more than "correct the data at the place named"
             print(error.hint, file=sys.stderr)
         return 2
-    try:
-        report = validate_graph(data, classify=not args.no_classify)
     except (TooLarge, Timeout) as error:  # too large for the fallback, or past the time limit
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -154,22 +158,35 @@ def cmd_validate(args) -> int:
     return 0 if report.conforms else 1
 
 
-def _read_remote(args, readings: list):
-    """The graphs named by --graph (all the engine's without it) read from the engine at --endpoint,
-    also put in ``readings`` as RDF input (for the advice in RDF terms); None, once said, when it
-    cannot be read."""
+def _validate_remote(args, readings: list):
+    """The report on the graphs named by --graph (all the engine's without it) of the engine at
+    --endpoint, validated in batches of ``PEERSUPPORT_REMOTE_BATCH`` nodes (0: read whole, then
+    validated); what was read is also put in ``readings`` as RDF input (for the advice in RDF
+    terms). None, once said, when the engine cannot be read."""
+    from peersupport.store.batched_validation import batch_size, validate_engine_graphs
     from peersupport.store.remote_graphs import RemoteReadError, read_graphs
     from peersupport.validation.inputs import Parsed
+    from peersupport.validation.validate import validate_graph
 
     try:
-        data, graphs = read_graphs(args.endpoint, args.graph or [], args.engine)
+        size = batch_size()
+        if size:
+            report, reading = validate_engine_graphs(args.endpoint, args.graph or [], args.engine,
+                                                     classify=not args.no_classify, size=size)
+            graphs, said = reading.graphs, (f"validated {reading.nodes} nodes in {reading.batches} "
+                                            f"batch{'es' if reading.batches != 1 else ''} of at most {size} "
+                                            f"({reading.triples} triples read)")
+        else:
+            data, graphs = read_graphs(args.endpoint, args.graph or [], args.engine)
+            report, said = None, f"read {len(data)} triples"
     except RemoteReadError as error:
         print(f"peersupport validate: {error}", file=sys.stderr)
         return None
-    readings.append(Parsed(data, "turtle"))
-    print(f"read {len(data)} triples from {len(graphs)} graph{'s' if len(graphs) != 1 else ''} of {args.endpoint}",
-          file=sys.stderr)
-    return data
+    print(f"{said} from {len(graphs)} graph{'s' if len(graphs) != 1 else ''} of {args.endpoint}", file=sys.stderr)
+    if report is None:
+        report = validate_graph(data, classify=not args.no_classify)
+    readings.append(Parsed(report.data, "turtle"))
+    return report
 
 
 def cmd_convert(args) -> int:
