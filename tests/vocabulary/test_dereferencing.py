@@ -43,6 +43,42 @@ def test_the_version_iri_answers_that_version(client):
     assert unknown.status_code == 404 and version_iri.rsplit("/", 1)[1] in unknown.text
 
 
+ALIGNMENTS = W3ID + "/peer-support/alignments"
+
+
+def test_the_alignment_module_and_its_version_resolve(client):
+    vocabulary = docs.shared_vocabulary()
+    version_iri = str(vocabulary.value(URIRef(ALIGNMENTS), OWL.versionIRI))
+    assert version_iri == ALIGNMENTS + "/version/0.1.0"
+    for accept in (HTML, TURTLE, JSONLD, RDFXML, NTRIPLES):
+        answer = client.get(_path(version_iri), headers={"Accept": accept})
+        assert (answer.status_code, answer.headers["content-type"].split(";")[0], answer.headers["vary"]) == (200, accept, "Accept")
+        assert client.head(_path(version_iri), headers={"Accept": accept}).status_code == 200
+    module = client.get(_path(ALIGNMENTS), headers={"Accept": HTML}, follow_redirects=False)
+    assert (module.status_code, module.headers["location"]) == (303, "/peer-support/vocab.html#alignments")
+    page = client.get("/peer-support/vocab.html").text
+    assert '<h2 id="alignments">Module: Peer Support Vocabulary: alignments to practice standards</h2>' in page
+    assert ('version <a href="/peer-support/alignments/version/0.1.0"><code>https://w3id.org/peer-support/alignments/version/0.1.0</code></a>.\n'
+            'Schemes it defines: <a href="#ImROCPrinciples">ImROC principles of peer support</a>, '
+            '<a href="#IPSTasks">Intentional Peer Support tasks</a>, '
+            '<a href="#NAPSValues">N.A.P.S. National Practice Guidelines values (2013)</a>.') in page
+    graph = Graph().parse(data=client.get(_path(version_iri), headers={"Accept": TURTLE}).text, format="turtle")
+    assert (URIRef(ALIGNMENTS), OWL.versionIRI, URIRef(version_iri)) in graph
+    unknown = client.get("/peer-support/alignments/version/9.9.9", headers={"Accept": HTML})
+    assert unknown.status_code == 404 and "0.1.0" in unknown.text
+    assert client.get("/peer-support/nothing/version/0.1.0", headers={"Accept": HTML}).status_code == 404
+
+
+def test_the_standards_terms_are_defined_by_the_alignment_module_not_the_core():
+    vocabulary = docs.shared_vocabulary()
+    from rdflib import RDFS, SKOS
+    for scheme in ("NAPSValues", "ImROCPrinciples", "IPSTasks"):
+        members = [URIRef(W3ID + "/peer-support/" + scheme), *vocabulary.subjects(SKOS.inScheme, URIRef(W3ID + "/peer-support/" + scheme))]
+        assert {vocabulary.value(m, RDFS.isDefinedBy) for m in members} == {URIRef(ALIGNMENTS)}, scheme
+    core = {vocabulary.value(s, RDFS.isDefinedBy) for s in vocabulary.subjects(SKOS.inScheme, URIRef(W3ID + "/peer-support/ValueScheme"))}
+    assert core == {URIRef(W3ID + "/peer-support/")}
+
+
 @pytest.mark.parametrize("accept", [HTML, TURTLE, JSONLD, RDFXML, NTRIPLES])
 def test_the_shapes_iri_answers_the_shapes_by_accept(client, accept):
     answer = client.get("/peer-support/shapes/", headers={"Accept": accept})

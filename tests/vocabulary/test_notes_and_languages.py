@@ -94,6 +94,19 @@ def test_online_and_virtual_are_related_both_ways(ontology):
     assert set(ontology.objects(PS.Virtual, SKOS.related)) == {PS.Online}
 
 
+def test_no_bundled_organisation_says_online_and_virtual_both():
+    """One description, one facet: the bundled data uses ps:Virtual (the preferred term) and
+    never ps:Online beside it."""
+    from peersupport.resources import data_dir
+
+    data = Graph()
+    for path in data_dir("data").rglob("*.ttl"):
+        data.parse(path, format="turtle")
+    both = [s for s in data.subjects(PS["format"], PS.Virtual) if (s, PS.setting, PS.Online) in data]
+    assert both == []
+    assert len(set(data.subjects(PS["format"], PS.Virtual))) == 1
+
+
 @pytest.mark.parametrize("term, other, preferred, quoted", ONLINE_VIRTUAL_NOTES, ids=["Online", "Virtual"])
 def test_online_and_virtual_editorial_notes_say_virtual_is_preferred(ontology, source_texts, term, other, preferred, quoted):
     notes = _notes(ontology, term, SKOS.editorialNote)

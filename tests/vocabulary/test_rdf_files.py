@@ -75,6 +75,11 @@ def test_the_checks_report_a_term_with_nothing(ontology):
     ]
     assert missing_french_labels(broken) == ["ps:Undocumented lacks rdfs:label@fr"]
     assert unknown_sources(broken) == ["ps:Undocumented cites undescribed source https://example.org/elsewhere#x"]
+    broken.add((PS.Undocumented, RDFS.isDefinedBy, URIRef("https://example.org/not-an-ontology")))
+    assert missing_annotations(broken) == [
+        "ps:Undocumented lacks rdfs:label@en, rdfs:label@fr, definition, skos:definition@fr, "
+        "rdfs:isDefinedBy naming an ontology of the vocabulary"
+    ]
 
 
 def test_ontology_header(ontology):
@@ -110,15 +115,21 @@ def test_the_header_check_reports_what_a_checker_would_miss(ontology):
     ]
 
 
-def test_every_comment_repeats_the_english_definition(ontology):
+def test_every_comment_repeats_the_definition_in_both_languages(ontology):
     assert comments_disagree(ontology) == []
     broken = ontology + Graph()
     broken.remove((PS.Trust, RDFS.comment, None))
     broken.add((PS.Trust, RDFS.comment, Literal("Something else.", lang="en")))
     broken.remove((PS.Voice, RDFS.comment, None))
+    for comment in list(broken.objects(PS.Hope, RDFS.comment)):
+        if comment.language == "fr":
+            broken.remove((PS.Hope, RDFS.comment, comment))
     assert comments_disagree(broken) == [
+        "ps:Hope rdfs:comment@fr is not its skos:definition@fr",
         "ps:Trust rdfs:comment@en is not its skos:definition@en",
+        "ps:Trust rdfs:comment@fr is not its skos:definition@fr",
         "ps:Voice rdfs:comment@en is not its skos:definition@en",
+        "ps:Voice rdfs:comment@fr is not its skos:definition@fr",
     ]
 
 

@@ -124,5 +124,26 @@ def vocabulary(graph: Graph) -> dict:
                         entries.append(term(graph, concept))
         kinds.append({"slug": slug, "count": len(members), "terms": entries})
     description = str(next(graph.objects(ONTOLOGY_IRI, DCTERMS.description)))
-    return {"title": title(graph), "description": description, "kinds": kinds}
+    return {"title": title(graph), "description": description, "kinds": kinds, "modules": modules(graph)}
+
+
+def _english(graph: Graph, node, predicate) -> str:
+    values = list(graph.objects(node, predicate))
+    return str(next((v for v in values if getattr(v, "language", None) == "en"), values[0] if values else ""))
+
+
+def modules(graph: Graph) -> list[dict]:
+    """The modules of the vocabulary (ontologies that are ``dct:isPartOf`` it, such as the
+    alignment module), each with its version IRI and the concept schemes it defines."""
+    found = []
+    for module in sorted(graph.subjects(DCTERMS.isPartOf, ONTOLOGY_IRI)):
+        if (module, RDF.type, OWL.Ontology) not in graph:
+            continue
+        schemes = sorted((s for s in graph.subjects(RDFS.isDefinedBy, module) if (s, RDF.type, SKOS.ConceptScheme) in graph),
+                         key=lambda s: label(graph, s).casefold())
+        found.append({"id": local_name(module), "iri": str(module), "title": _english(graph, module, DCTERMS.title),
+                      "description": _english(graph, module, DCTERMS.description),
+                      "version": str(graph.value(module, OWL.versionIRI) or ""),
+                      "schemes": [link(graph, s) for s in schemes]})
+    return found
 

@@ -23,6 +23,7 @@ VANN = Namespace("http://purl.org/vocab/vann/")
 SCHEMA = Namespace("https://schema.org/")
 
 ONTOLOGY_IRI = URIRef(NAMESPACE)
+ALIGNMENTS_IRI = URIRef(NAMESPACE + "alignments")  # the module of the external standards' terms
 CONTEXT_IRI = NAMESPACE + "context.jsonld"
 
 PREFIXES = {
@@ -87,8 +88,10 @@ def section_name(fragment: str) -> str:
 
 
 def terms(graph: Graph) -> list[URIRef]:
-    """Every vocabulary term the graph declares (gives an ``rdf:type``), sorted."""
-    return sorted({s for s in graph.subjects(RDF.type, None) if is_term_iri(s)})
+    """Every vocabulary term the graph declares (gives an ``rdf:type``), sorted; the ontologies
+    themselves (the alignment module's IRI is ``ps:alignments``) are not terms."""
+    modules = set(graph.subjects(RDF.type, OWL.Ontology))
+    return sorted({s for s in graph.subjects(RDF.type, None) if is_term_iri(s) and s not in modules})
 
 
 def local_name(term: URIRef) -> str:

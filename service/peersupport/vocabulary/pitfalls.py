@@ -37,8 +37,10 @@ def _languages(graph: Graph, node, predicate) -> set:
 
 
 def missing_annotations(graph: Graph) -> list[str]:
-    """Terms lacking a label or a definition in English or French, rdfs:isDefinedBy or dct:source."""
+    """Terms lacking a label or a definition in English or French, rdfs:isDefinedBy (naming the
+    vocabulary or one of its modules) or dct:source."""
     problems = []
+    modules = set(graph.subjects(RDF.type, OWL.Ontology))
     for term in terms(graph):
         missing = []
         labels, definitions = _languages(graph, term, RDFS.label), _languages(graph, term, SKOS.definition)
@@ -50,8 +52,9 @@ def missing_annotations(graph: Graph) -> list[str]:
             missing.append("definition")
         if "fr" not in definitions:
             missing.append("skos:definition@fr")
-        if (term, RDFS.isDefinedBy, None) not in graph:
-            missing.append("rdfs:isDefinedBy")
+        defined_by = set(graph.objects(term, RDFS.isDefinedBy))
+        if not defined_by & modules:
+            missing.append("rdfs:isDefinedBy" + (" naming an ontology of the vocabulary" if defined_by else ""))
         if (term, DCTERMS.source, None) not in graph:
             missing.append("dct:source")
         if missing:
@@ -60,14 +63,16 @@ def missing_annotations(graph: Graph) -> list[str]:
 
 
 def comments_disagree(graph: Graph) -> list[str]:
-    """Terms whose rdfs:comment@en is missing or is not their English skos:definition: the comment
-    repeats the definition for tools that read only rdfs:comment (Protégé, LOV)."""
+    """Terms whose rdfs:comment in English or French is missing or is not their skos:definition in
+    that language: the comment repeats the definition for tools that read only rdfs:comment
+    (Protégé, LOV)."""
     problems = []
     for term in terms(graph):
-        definitions = {str(d) for d in graph.objects(term, SKOS.definition) if isinstance(d, Literal) and d.language == "en"}
-        comments = {str(c) for c in graph.objects(term, RDFS.comment) if isinstance(c, Literal) and c.language == "en"}
-        if definitions and comments != definitions:
-            problems.append(f"{_name(graph, term)} rdfs:comment@en is not its skos:definition@en")
+        for lang in ("en", "fr"):
+            definitions = {str(d) for d in graph.objects(term, SKOS.definition) if isinstance(d, Literal) and d.language == lang}
+            comments = {str(c) for c in graph.objects(term, RDFS.comment) if isinstance(c, Literal) and c.language == lang}
+            if definitions and comments != definitions:
+                problems.append(f"{_name(graph, term)} rdfs:comment@{lang} is not its skos:definition@{lang}")
     return sorted(problems)
 
 

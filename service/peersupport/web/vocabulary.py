@@ -35,11 +35,11 @@ def vocabulary_document(extension: str) -> bytes:
     return docs.shared_vocabulary().serialize(format=RDFLIB_FORMATS[extension], encoding="utf-8")
 
 
-def current_versions() -> list[str]:
-    """The versions served: the local name of each ``owl:versionIRI`` the vocabulary states
-    (read from the graph, never written here)."""
-    prefix = NAMESPACE + "version/"
-    return sorted(str(v)[len(prefix):] for v in docs.shared_vocabulary().objects(URIRef(NAMESPACE), OWL.versionIRI)
+def current_versions(ontology: str = NAMESPACE) -> list[str]:
+    """The versions served of the vocabulary (or of one of its modules, named by its IRI): the
+    local name of each ``owl:versionIRI`` it states (read from the graph, never written here)."""
+    prefix = ontology.rstrip("/") + "/version/"
+    return sorted(str(v)[len(prefix):] for v in docs.shared_vocabulary().objects(URIRef(ontology), OWL.versionIRI)
                   if str(v).startswith(prefix))
 
 
@@ -90,6 +90,14 @@ def vocabulary_router() -> APIRouter:
         known = current_versions()
         if version not in known:
             raise NotFound(f"no version {version!r}; versions: {', '.join(known)}", "Ask for one of the versions named.", headers=VARY)
+        return _answer(request, negotiated_format(request), VARY)
+
+    @get_and_head(router, "/peer-support/{module}/version/{version}", summary="a module's version IRI: the vocabulary holding it, negotiated")
+    def module_version(module: str, version: str, request: Request):
+        known = current_versions(NAMESPACE + module)
+        if version not in known:
+            raise NotFound(f"no version {version!r} of module {module!r}" + (f"; versions: {', '.join(known)}" if known else ""),
+                           "The vocabulary's modules and their versions are listed at /peer-support/.", headers=VARY)
         return _answer(request, negotiated_format(request), VARY)
 
     @get_and_head(router, "/peer-support/mappings.sssom.tsv", summary="the SSSOM mapping set")
