@@ -18,11 +18,13 @@ import re
 from rdflib import OWL
 from rdflib.namespace import SH
 
-from peersupport.shacl.model import InvalidShapes
+from peersupport.shacl.model import InvalidShapes, Unsupported
+from peersupport.shacl.prebinding import read
 from peersupport.sparql.tokens import Token, tokens
 
 PRE_BOUND = ("this", "value", "currentShape", "shapesGraph")
 _SYNTAX = frozenset("{}()*")  # the only punctuation the rewriting reads
+_NOT_IN_IRIREF = frozenset('<>"{}|^`\\')  # SPARQL 1.1 grammar [139], besides white space and controls
 
 
 def _tokens(text: str) -> list[Token]:
@@ -53,116 +55,67 @@ def prefixes(shapes, constraint) -> str:
             prefix, namespace = shapes.value(declaration, SH.prefix), shapes.value(declaration, SH.namespace)
             if prefix is None or namespace is None:
                 raise InvalidShapes(f"sh:declare without sh:prefix and sh:namespace on {node}")
+            unwritable = {c for c in str(namespace) if c in _NOT_IN_IRIREF or c <= " "}
+            if unwritable:  # pySHACL writes the prologue as text too: no SPARQL engine can read it
+                raise InvalidShapes(f"the namespace <{namespace}> of prefix {prefix}: (on {node}) cannot be written "
+                                    f"in SPARQL: it holds {', '.join(repr(c) for c in sorted(unwritable))}")
             lines.append(f"PREFIX {prefix}: <{namespace}>")
     return "\n".join(dict.fromkeys(lines)) + "\n"
 
 
 class Analysis:
-    """What the rewriting needs to know of a query: where its WHERE group opens, whether $this is
-    only used where a join with the focus nodes gives the pre-binding's solutions, and whether it
-    uses what SHACL forbids."""
+    """What the rewriting needs to know of a query. Decided on the parsed query
+    (``shacl.prebinding.read``, which raises ``InvalidShapes`` for what SHACL forbids and
+    ``Unsupported`` for a text rdflib cannot parse): whether $this is only used where a join with
+    the focus nodes gives the pre-binding's solutions (``joinable``) and whether the SELECT
+    returns $this. Read from the tokens: the variables used, and the offsets the textual
+    rewriting cuts at (those hold once the text parses: no brace, keyword or variable token can
+    come from a string, an IRI or a comment)."""
 
     def __init__(self, text: str, pre_bound: tuple[str, ...]):
         self.text = text
-        self.where_open = None  # offset just after the top-level WHERE "{"
+        reading = read(text, frozenset(pre_bound))
+        self.form = reading.form
+        self.joinable = reading.joinable
+        self.projects_this = reading.projects_this
+        self.ask_safe = reading.ask_safe
+        self.separable = reading.separable
+        self.where_open = None  # offset just after the WHERE group's "{"
+        self.where_token = None  # index of that "{" among _tokens(text)
         self.select_start = 0  # offset of the first SELECT (what precedes it is the prologue)
         self.select_end = None  # offset just after SELECT [DISTINCT|REDUCED]
-        self.projects_this = False
-        self.joinable = True
         self.uses = set()
         self.where_uses = set()  # the variables used in the WHERE group (not only projected)
-        tokens = list(_tokens(text))
-        stack: list[str] = []  # per open brace: "top", "optional", "exists", "other"
+        found = _tokens(text)
         parens = 0
-        previous = ""
-        in_projection = False
-        selects = 0
-        for index, (kind, token, start, end) in enumerate(tokens):
-            upper = token.upper() if kind == "word" else token
-            if kind == "word":
-                if upper in ("MINUS", "SERVICE", "VALUES"):
-                    raise InvalidShapes(f"SHACL forbids {upper} in SPARQL-based constraints")
-                if upper == "SELECT":
-                    selects += 1
-                    if selects == 1:
-                        in_projection = True
-                        self.select_start, self.select_end = start, end
-                        if index + 1 < len(tokens) and tokens[index + 1][1].upper() in ("DISTINCT", "REDUCED"):
-                            self.select_end = tokens[index + 1][3]
-                    else:
-                        self.joinable = False
-                        self._check_subquery(tokens, index, pre_bound)
-                elif upper in ("GROUP", "HAVING", "LIMIT", "OFFSET", "ORDER"):
-                    self.joinable = False
-                elif upper == "AS" and index + 1 < len(tokens) and tokens[index + 1][0] == "variable" \
-                        and tokens[index + 1][1][1:] in pre_bound:
-                    raise InvalidShapes(f"SHACL forbids binding the pre-bound variable {tokens[index + 1][1]} with AS")
-            elif kind == "variable":
-                name = token[1:]
-                self.uses.add(name)
+        for index, (kind, token, start, end) in enumerate(found):
+            if kind == "variable":
+                self.uses.add(token[1:])
                 if self.where_open is not None:
-                    self.where_uses.add(name)
-                if in_projection and name == "this":
-                    self.projects_this = True
-                if name == "this" and stack and not self._transparent(stack):
-                    self.joinable = False
-            elif token == "*" and in_projection and previous.upper() in ("SELECT", "DISTINCT", "REDUCED"):
-                self.projects_this = True
+                    self.where_uses.add(token[1:])
+            elif kind == "word" and token.upper() == "SELECT" and self.select_end is None:
+                self.select_start, self.select_end = start, end
+                if index + 1 < len(found) and found[index + 1].text.upper() in ("DISTINCT", "REDUCED"):
+                    self.select_end = found[index + 1].end
             elif token == "(":
                 parens += 1
             elif token == ")":
                 parens -= 1
-            elif token == "{":
-                if not stack:
-                    in_projection = False
-                    if self.where_open is None:
-                        self.where_open = end
-                    stack.append("top")
-                else:
-                    stack.append({"OPTIONAL": "optional", "EXISTS": "exists"}.get(previous.upper(), "other"))
-            elif token == "}":
-                if stack:
-                    stack.pop()
-            previous = token
+            elif token == "{" and parens == 0 and self.where_open is None:
+                # the first brace outside parentheses: a projected (EXISTS {...} AS ?v) is in parentheses
+                self.where_open, self.where_token = end, index
         if self.where_open is None:
             raise InvalidShapes("a SPARQL query without a WHERE group")
 
-    @staticmethod
-    def _transparent(stack: list[str]) -> bool:
-        """Whether $this at this nesting sees the join at the top. Inside EXISTS it does (SPARQL
-        substitutes the solution's bindings into the pattern), but only where the EXISTS itself
-        is at the top or in a top-level OPTIONAL: within a UNION branch or a nested group, the
-        group is evaluated before the join, so $this is unbound there."""
-        if "exists" in stack:
-            stack = stack[:stack.index("exists")]
-        return stack == ["top"] or stack == ["top", "optional"]
 
-    @staticmethod
-    def _check_subquery(tokens, index: int, pre_bound: tuple[str, ...]) -> None:
-        """A subquery must return the pre-bound variables it could see (SHACL 1.1 §5.2.1)."""
-        projection, position = [], index + 1
-        while position < len(tokens) and tokens[position][1] != "{":
-            projection.append(tokens[position][1])
-            position += 1
-        if "*" in projection:
-            # SELECT * returns $this only if $this is in scope: used in a pattern, not only in a FILTER
-            parens, braces = 0, 0
-            for kind, token, _, _ in tokens[position:]:
-                if token == "{":
-                    braces += 1
-                elif token == "}":
-                    braces -= 1
-                    if braces == 0:
-                        break
-                elif token == "(":
-                    parens += 1
-                elif token == ")":
-                    parens -= 1
-                elif kind == "variable" and token[1:] == "this" and parens == 0:
-                    return
-            raise InvalidShapes("a subquery with SELECT * that does not return $this")
-        if "this" in pre_bound and not any(t[1:] == "this" for t in projection if t[:1] in "?$"):
-            raise InvalidShapes("a subquery that does not return $this")
+def _closing(found: list[Token], opening: int) -> int:
+    """The index of the token closing the brace at index ``opening``."""
+    level = 0
+    for index in range(opening, len(found)):
+        level += {"{": 1, "}": -1}.get(found[index].text, 0)
+        if level == 0:
+            return index
+    raise InvalidShapes("a SPARQL group that does not close")
 
 
 def exists_blocks(text: str) -> list[tuple[int, int, str]]:
@@ -170,38 +123,32 @@ def exists_blocks(text: str) -> list[tuple[int, int, str]]:
     nodes as a join: (start, end) of ``{ P }`` and P's text. Oxigraph evaluates a property path
     inside EXISTS without using the bound subject (18 ms a node for ``$this org:postIn/
     org:subOrganizationOf* ?base`` at 10^4 triples), so P is better run as one join and the
-    EXISTS replaced by a membership test. That holds when P shares no variable but $this with
-    the rest of the query, and uses $this only where a join binds it as pre-binding would."""
-    tokens = list(_tokens(text))
-    blocks, depth, index = [], 0, 0
-    while index < len(tokens):
-        kind, token, start, end = tokens[index]
-        if token == "{":
-            depth += 1
-        elif token == "}":
-            depth -= 1
-        elif depth == 1 and kind == "word" and token.upper() == "FILTER":
-            ahead = index + 1
-            if ahead < len(tokens) and tokens[ahead][1].upper() == "NOT":
-                ahead += 1
-            if ahead + 1 < len(tokens) and tokens[ahead][1].upper() == "EXISTS" and tokens[ahead + 1][1] == "{":
-                level, close = 0, ahead + 1
-                for close in range(ahead + 1, len(tokens)):
-                    level += {"{": 1, "}": -1}.get(tokens[close][1], 0)
-                    if level == 0:
-                        break
-                open_token, close_token = tokens[ahead + 1], tokens[close]
-                inner = text[open_token[3]:close_token[2]]
-                inside = {t[1][1:] for t in tokens[ahead + 2:close] if t[0] == "variable"}
-                outside = {t[1][1:] for t in tokens[:ahead] + tokens[close + 1:] if t[0] == "variable"}
-                try:
-                    joinable = Analysis("SELECT * WHERE {" + inner + "}", PRE_BOUND).joinable
-                except InvalidShapes:
-                    joinable = False
-                if joinable and not (inside & outside) - {"this"}:
-                    blocks.append((open_token[2], close_token[3], inner))
-                index = close
+    EXISTS replaced by a membership test. Which filters qualify is read from the parsed query
+    (``Reading.separable``); the k-th FILTER keyword at the top of the WHERE group is its k-th
+    FILTER."""
+    analysis = Analysis(text, PRE_BOUND)
+    found = _tokens(text)
+    filters, depth, index = [], 0, analysis.where_token
+    while index < len(found):
+        kind, token = found[index].kind, found[index].text
+        depth += {"{": 1, "}": -1}.get(token, 0)
+        if depth == 0:
+            break
+        if depth == 1 and kind == "word" and token.upper() == "FILTER":
+            filters.append(index)
         index += 1
+    if len(filters) != len(analysis.separable):
+        return []  # not the filters the parser read: join nothing rather than the wrong block
+    blocks = []
+    for position, separable in zip(filters, analysis.separable):
+        ahead = position + 1
+        if ahead < len(found) and found[ahead].text.upper() == "NOT":
+            ahead += 1
+        if not separable or ahead + 1 >= len(found) or found[ahead].text.upper() != "EXISTS" \
+                or found[ahead + 1].text != "{":
+            continue
+        close = _closing(found, ahead + 1)
+        blocks.append((found[ahead + 1].start, found[close].end, text[found[ahead + 1].end:found[close].start]))
     return blocks
 
 
@@ -216,13 +163,23 @@ def set_at_a_time(text: str, focus_pattern: str) -> str:
     return rewritten
 
 
-_BOUND = re.compile(r"\bBOUND\s*\(\s*[?$]([A-Za-z0-9_]+)\s*\)", re.IGNORECASE)
+def _bound_is_true(text: str, name: str) -> str:
+    """``BOUND($name)`` written as ``(true)``: a pre-bound variable is bound (read on tokens, so
+    not in a string or a comment)."""
+    found, out, last = _tokens(text), [], 0
+    for index in range(len(found) - 3):
+        word, open_, variable, close = found[index:index + 4]
+        if word.kind == "word" and word.text.upper() == "BOUND" and open_.text == "(" \
+                and variable.kind == "variable" and variable.text[1:] == name and close.text == ")" and word.start >= last:
+            out += [text[last:word.start], "(true)"]
+            last = close.end
+    return "".join(out) + text[last:]
 
 
 def prebind(text: str, name: str, value: str) -> str:
     """The query with the variable ``name`` replaced by the SPARQL text ``value`` everywhere (the
     spec's pre-binding for one focus node); dropped from SELECT clauses, where a constant cannot be."""
-    text = _BOUND.sub(lambda m: "(true)" if m.group(1) == name else m.group(0), text)
+    text = _bound_is_true(text, name)
     out, last, parens, in_projection, kept, fresh = [], 0, 0, False, 0, itertools.count()
     for kind, token, start, end in _tokens(text):
         upper = token.upper()
@@ -247,24 +204,21 @@ def prebind(text: str, name: str, value: str) -> str:
 
 
 def ask_as_select(text: str, pairs_pattern: str) -> str:
-    """An ASK validator as a SELECT of the (?this, ?value) pairs for which it is false."""
+    """An ASK validator as a SELECT of the (?this, ?value) pairs for which it is false: its WHERE
+    group inside FILTER NOT EXISTS, which substitutes each pair into it. Refused (``Unsupported``:
+    there is no per-pair path) where the parsed query shows that is not pre-binding."""
     analysis = Analysis(text, PRE_BOUND)
-    start = analysis.where_open - 1
-    depth = 0
-    for kind, token, offset, end in _tokens(text[start:]):
-        if token == "{":
-            depth += 1
-        elif token == "}":
-            depth -= 1
-            if depth == 0:
-                group = text[start:start + end]
-                break
-    else:
-        raise InvalidShapes("an ASK query whose WHERE group does not close")
+    if analysis.form != "AskQuery":
+        raise InvalidShapes("an ASK validator whose query is not an ASK query")
+    if not analysis.ask_safe:
+        raise Unsupported("an ASK validator using $this or $value where FILTER NOT EXISTS would not pre-bind "
+                          "them (a subquery, GRAPH), or with a solution modifier or FROM")
+    found = _tokens(text)
+    opening = analysis.where_token
+    close = _closing(found, opening)
+    group = text[found[opening].start:found[close].end]
     # The prologue ends at the ASK keyword itself, not at "ask" inside an IRI (<http://e/ask/>).
-    ask = next((offset for kind, token, offset, _ in _tokens(text[:start]) if kind == "word" and token.upper() == "ASK"), None)
-    if ask is None:
-        raise InvalidShapes("an ASK validator without ASK")
+    ask = next(t.start for t in found[:opening] if t.kind == "word" and t.text.upper() == "ASK")
     return f"{text[:ask]} SELECT ?this ?value WHERE {{ {pairs_pattern} FILTER NOT EXISTS {group} }}"
 
 
