@@ -8,6 +8,9 @@ import sys
 
 from .conftest import REPO
 
+NO_PITFALLS = ("pitfalls: none in the vocabulary or the shapes (OOPS! critical and important pitfalls checked: "
+               "P03, P05, P06, P10, P11, P15, P19, P23, P24, P27, P28/P29, P34/P35, P37, P38, P39, P40, P41)")
+
 
 def run(*args):
     return subprocess.run([sys.executable, "-m", "peersupport.cli", "check", *args], capture_output=True, text=True, cwd=REPO)
@@ -15,7 +18,7 @@ def run(*args):
 
 def test_the_shipped_vocabulary_and_shapes_have_no_pitfalls():
     result = run("--no-reasoner")
-    assert (result.returncode, result.stdout) == (0, "pitfalls: none in the vocabulary or the shapes\n")
+    assert (result.returncode, result.stdout) == (0, NO_PITFALLS + "\n")
 
 
 def test_the_bundled_survey_cubes_are_well_formed():

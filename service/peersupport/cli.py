@@ -50,7 +50,10 @@ def _cmd_check(args) -> int:
     for check, found in problems.items():
         print(f"{check}:\n  " + "\n  ".join(found))
     if not problems:
-        print("pitfalls: none in the vocabulary or the shapes")
+        from peersupport.vocabulary.oops import CHECKED, COVERED_ELSEWHERE
+
+        print("pitfalls: none in the vocabulary or the shapes (OOPS! critical and important pitfalls checked: "
+              + ", ".join(sorted([*CHECKED, *COVERED_ELSEWHERE])) + ")")
     if args.no_reasoner:
         return 1 if problems else 0
     from peersupport.vocabulary.reasoning import ReasonerUnavailable, check_ontology
@@ -74,11 +77,13 @@ def _pitfalls() -> dict[str, list[str]]:
     """The pitfall checks' problems on the shipped vocabulary and shapes, by check name."""
     from peersupport.resources import data_dir
     from peersupport.vocabulary import pitfalls
+    from peersupport.vocabulary.oops import oops
 
     shapes = Graph()
     for path in sorted(data_dir("shapes").glob("*.ttl")):
         shapes.parse(path)
-    found = pitfalls.lint(load_ontology())
+    vocabulary = load_ontology()
+    found = pitfalls.lint(vocabulary) | oops(vocabulary)
     for check in (pitfalls.unknown_shacl_terms, pitfalls.undocumented_shapes, pitfalls.shapes_against_shacl_shacl):
         if problems := check(shapes):
             found[check.__name__] = problems
