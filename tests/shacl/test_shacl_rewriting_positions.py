@@ -135,3 +135,13 @@ def test_what_shacl_forbids_is_read_from_the_parsed_query(text, message):
 def test_a_query_rdflib_cannot_parse_is_refused_with_where():
     with pytest.raises(Unsupported, match=r"line 1, column 22"):
         Analysis("SELECT $this WHERE { $this }", PRE_BOUND)
+
+
+@pytest.mark.parametrize("text", [
+    "ASK { { SELECT $this $value WHERE { $this ex:p $value } } }",
+    "ASK { GRAPH ?g { $this ex:p $value } }",
+    "ASK { $this ex:p $value } LIMIT 1",
+], ids=["subquery", "graph", "limit"])
+def test_an_ask_the_wrapping_would_not_pre_bind_is_refused(text):
+    with pytest.raises(Unsupported, match="an ASK validator using"):
+        Analysis("PREFIX ex: <http://example.org/ask/>\n" + text, PRE_BOUND)

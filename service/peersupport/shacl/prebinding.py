@@ -52,7 +52,6 @@ _AGGREGATES = frozenset(f"Aggregate_{name}" for name in ("Count", "Sum", "Min", 
 class Reading:
     form: str  # "SelectQuery", "AskQuery", ...
     joinable: bool  # a SELECT whose $this can be joined at the top of its WHERE group
-    projects_this: bool  # SELECT * or $this among the projected variables
     separable: tuple  # per top-level FILTER of the WHERE group, in order: see the module's docstring
     ask_safe: bool  # an ASK that can be wrapped as FILTER NOT EXISTS over the pairs
 
@@ -249,7 +248,4 @@ def read(text: str, pre_bound: frozenset = frozenset()) -> Reading:
     if pre_bound:
         # $value is pre-bound in ASK validators only: a SELECT binds it as a result
         _check(query, set(pre_bound) - ({"value"} if query.name == "SelectQuery" else set()))
-    projection = _field(query, "projection")
-    projects_this = projection is None or any(_field(v, "var") == Variable("this") for v in projection)
-    return Reading(query.name, _joinable(query), query.name == "SelectQuery" and projects_this,
-                   _separable(query), _ask_safe(query))
+    return Reading(query.name, _joinable(query), _separable(query), _ask_safe(query))

@@ -3,11 +3,23 @@ constraints and validators, rewritten so that one query checks every focus node 
 
 The SHACL spec pre-binds ``$this`` (and ``$value``, the parameters) for each focus node in turn.
 Here ``$this`` is instead joined, at the top of the query's WHERE group, with the set of focus
-nodes; that gives the same solutions as pre-binding wherever ``$this`` is used at the top level,
-in a top-level OPTIONAL, or inside FILTER EXISTS / NOT EXISTS (whose patterns SPARQL evaluates by
-substitution). Any other use (a nested group or UNION branch, a subquery, an aggregate) is run
-per focus node with Oxigraph's variable substitution, which is pre-binding. An ASK validator is
-rewritten as ``FILTER NOT EXISTS { its pattern }`` over the (focus node, value node) pairs.
+nodes, where that gives the same solutions as pre-binding; any other query is run per focus node
+with the node written into its text (``prebind``), which is pre-binding. An ASK validator is
+rewritten as ``FILTER NOT EXISTS { its group }`` over the (focus node, value node) pairs.
+
+What is decided where, and why:
+
+* on the parsed query (``shacl.prebinding``, rdflib's SPARQL parser): whether the join is
+  pre-binding (``Analysis.joinable``), which top-level EXISTS can be run once
+  (``exists_blocks``), whether an ASK can be wrapped, and what SHACL forbids. These depend on the
+  nesting of groups, UNION, OPTIONAL, EXISTS and subqueries, which tokens cannot be trusted to
+  show; a text rdflib cannot parse is ``Unsupported`` (pySHACL then validates);
+* on the tokens (``sparql.tokens``, ``Layout``): the offsets where the text is cut (after the
+  WHERE group's brace, after SELECT [DISTINCT]), the variables named, the substitution of
+  variables (``substitute``, ``prebind``). Once the text parses, a brace, keyword or variable
+  token cannot come from a string, an IRI or a comment, so the offsets hold; editing the text
+  keeps the query as written (its prefixes, its literals' forms), which writing the parse tree
+  back as SPARQL would not.
 """
 
 from __future__ import annotations
@@ -63,40 +75,39 @@ def prefixes(shapes, constraint) -> str:
     return "\n".join(dict.fromkeys(lines)) + "\n"
 
 
-class Analysis:
-    """What the rewriting needs to know of a query. Decided on the parsed query
-    (``shacl.prebinding.read``, which raises ``InvalidShapes`` for what SHACL forbids and
-    ``Unsupported`` for a text rdflib cannot parse): whether $this is only used where a join with
-    the focus nodes gives the pre-binding's solutions (``joinable``) and whether the SELECT
-    returns $this. Read from the tokens: the variables used, and the offsets the textual
-    rewriting cuts at (those hold once the text parses: no brace, keyword or variable token can
-    come from a string, an IRI or a comment)."""
+class Layout:
+    """Where the textual rewriting cuts a query, read from its tokens: the offsets of the WHERE
+    group and of the SELECT keyword, the variables used, whether the projection holds ``*`` or
+    ``$this``. Sound for a text that parses (``Analysis`` parses it first): no brace, keyword or
+    variable token then comes from a string, an IRI or a comment, and in a projection only a
+    variable or ``*`` stands outside parentheses. Reading no parse, it serves for the texts the
+    engine derives from a parsed one (``set_at_a_time`` after ``exists_blocks``)."""
 
-    def __init__(self, text: str, pre_bound: tuple[str, ...]):
+    def __init__(self, text: str):
         self.text = text
-        reading = read(text, frozenset(pre_bound))
-        self.form = reading.form
-        self.joinable = reading.joinable
-        self.projects_this = reading.projects_this
-        self.ask_safe = reading.ask_safe
-        self.separable = reading.separable
         self.where_open = None  # offset just after the WHERE group's "{"
         self.where_token = None  # index of that "{" among _tokens(text)
         self.select_start = 0  # offset of the first SELECT (what precedes it is the prologue)
         self.select_end = None  # offset just after SELECT [DISTINCT|REDUCED]
+        self.projects_this = False  # SELECT * or $this among the projected variables
         self.uses = set()
         self.where_uses = set()  # the variables used in the WHERE group (not only projected)
         found = _tokens(text)
         parens = 0
         for index, (kind, token, start, end) in enumerate(found):
+            in_projection = self.select_end is not None and self.where_open is None and parens == 0
             if kind == "variable":
                 self.uses.add(token[1:])
                 if self.where_open is not None:
                     self.where_uses.add(token[1:])
+                elif in_projection and token[1:] == "this":
+                    self.projects_this = True
             elif kind == "word" and token.upper() == "SELECT" and self.select_end is None:
                 self.select_start, self.select_end = start, end
                 if index + 1 < len(found) and found[index + 1].text.upper() in ("DISTINCT", "REDUCED"):
                     self.select_end = found[index + 1].end
+            elif token == "*" and in_projection:
+                self.projects_this = True
             elif token == "(":
                 parens += 1
             elif token == ")":
@@ -106,6 +117,26 @@ class Analysis:
                 self.where_open, self.where_token = end, index
         if self.where_open is None:
             raise InvalidShapes("a SPARQL query without a WHERE group")
+
+
+class Analysis(Layout):
+    """What the rewriting needs to know of a query: its ``Layout``, and what is decided on the
+    parsed query (``shacl.prebinding.read``, which raises ``InvalidShapes`` for what SHACL
+    forbids and ``Unsupported`` for a text rdflib cannot parse): whether $this is only used where
+    a join with the focus nodes gives the pre-binding's solutions (``joinable``), which top-level
+    EXISTS filters can be run once (``separable``), whether an ASK can be wrapped (if not, it is
+    ``Unsupported``)."""
+
+    def __init__(self, text: str, pre_bound: tuple[str, ...]):
+        reading = read(text, frozenset(pre_bound))
+        super().__init__(text)
+        self.form = reading.form
+        self.joinable = reading.joinable
+        self.separable = reading.separable
+        if self.form == "AskQuery" and not reading.ask_safe:
+            # an ASK is only ever run wrapped (ask_as_select): one that cannot be is refused when read
+            raise Unsupported("an ASK validator using $this or $value where FILTER NOT EXISTS would not pre-bind "
+                              "them (a subquery, GRAPH), or with a solution modifier or FROM")
 
 
 def _closing(found: list[Token], opening: int) -> int:
@@ -154,8 +185,10 @@ def exists_blocks(text: str) -> list[tuple[int, int, str]]:
 
 def set_at_a_time(text: str, focus_pattern: str) -> str:
     """The query with ``focus_pattern`` (binding ?this) joined at the top of its WHERE group and
-    ?this projected."""
-    analysis = Analysis(text, PRE_BOUND)
+    ?this projected. ``text``: a joinable query (``Analysis``), or one derived from it by
+    ``exists_blocks``'s replacements, which is not parsed again (the engine's set names differ
+    from one validation to the next: each would be a new parse)."""
+    analysis = Layout(text)
     where = analysis.where_open
     rewritten = text[:where] + " " + focus_pattern + " " + text[where:]
     if not analysis.projects_this and analysis.select_end is not None:
@@ -205,14 +238,11 @@ def prebind(text: str, name: str, value: str) -> str:
 
 def ask_as_select(text: str, pairs_pattern: str) -> str:
     """An ASK validator as a SELECT of the (?this, ?value) pairs for which it is false: its WHERE
-    group inside FILTER NOT EXISTS, which substitutes each pair into it. Refused (``Unsupported``:
-    there is no per-pair path) where the parsed query shows that is not pre-binding."""
+    group inside FILTER NOT EXISTS, which substitutes each pair into it (``Analysis`` refuses an
+    ASK where that would not be pre-binding: there is no per-pair path)."""
     analysis = Analysis(text, PRE_BOUND)
     if analysis.form != "AskQuery":
         raise InvalidShapes("an ASK validator whose query is not an ASK query")
-    if not analysis.ask_safe:
-        raise Unsupported("an ASK validator using $this or $value where FILTER NOT EXISTS would not pre-bind "
-                          "them (a subquery, GRAPH), or with a solution modifier or FROM")
     found = _tokens(text)
     opening = analysis.where_token
     close = _closing(found, opening)
