@@ -1,8 +1,8 @@
 """Examples per term of the schemes and the alignment module (issue 19): every term they define has
 one skos:example in English and one in French. Where the sources give an instance, the English
-example quotes it inside «…» and names the source it quotes (its three-digit number), and the quote
-is checked against the kept copy of that source; the French example translates the quote inside
-«…» and says it is a translation. Where the sources give none (the N.A.P.S., ImROC and IPS texts are
+example quotes it inside «…» and names the source it quotes right after (``(004, Table 4, Wish)``),
+and the quote is checked against the kept copy of that source; the French example translates the
+quote inside «…», names the same source and says it is a translation. Where the sources give none (the N.A.P.S., ImROC and IPS texts are
 not kept, nor the legal and NHS sources), the example shows the term in use in data and names it
 as data would (ps:LocalName), in both languages."""
 
@@ -18,9 +18,10 @@ from peersupport.vocabulary.graph import local_name, terms
 from ..conftest import REPO, sources_missing
 
 FILES = ["schemes.ttl", "alignments.ttl"]
-QUOTE = re.compile(r"«(.+?)»")
-# the source an English example names, after its last quote: "» (004, …)" or "» (CAPITAL; 004, …)"
-NAMED_SOURCE = re.compile(r"»\s*\((?:[^;()]*; )?(\d{3})[,)]")
+QUOTE = re.compile(r"«([^«»]+)»")
+# the source an example names right after its quote: "» (004, Table 4, Wish)" or "» (002)", as in
+# the core and findings examples (test_examples_core.py)
+NAMED_SOURCE = re.compile(r"» \((\d{3})[,; )]")
 # how many examples quote the sources, and how many show the term in data (schemes, alignments)
 QUOTED = {"schemes.ttl": 99, "alignments.ttl": 0}
 IN_DATA = {"schemes.ttl": 19, "alignments.ttl": 27}
@@ -74,12 +75,20 @@ def test_quoted_examples_quote_the_source_they_name_exactly(name, source_texts):
 
 
 @pytest.mark.parametrize("name", FILES)
-def test_the_french_example_of_a_quote_translates_it_in_guillemets(name):
+def test_the_french_example_of_a_quote_translates_it_in_guillemets_from_the_same_source(name):
     for term, examples in _examples(REPO / "ontology" / name).items():
         if "«" in examples["en"]:
             quotes = len(QUOTE.findall(examples["en"]))
             assert examples["fr"].count("«") == examples["fr"].count("»") == quotes, term
-            assert "traduction)" in examples["fr"], term
+            source = NAMED_SOURCE.search(examples["en"]).group(1)
+            assert re.search(rf"» \({source}\b[^)]*; traduction\)", examples["fr"]), term
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_the_sources_words_are_quoted_only_in_guillemets(name):
+    """Words in “…” would escape the check of the quotes."""
+    for term, examples in _examples(REPO / "ontology" / name).items():
+        assert [text for text in examples.values() if "“" in text or "”" in text] == [], term
 
 
 @pytest.mark.parametrize("name", FILES)
