@@ -1,5 +1,5 @@
-"""Examples of the core vocabulary (peer-support.ttl) and of the findings (findings.ttl): every
-term has one skos:example in English and one in French. Where the sources give an instance of the
+"""Examples of every file of the vocabulary (the core, the findings, the schemes and the alignment
+module): every term has one skos:example in English and one in French. Where the sources give an instance of the
 term, the English example quotes it in «…» and names the source it comes from (``(004, section
 3.1)``), and the quoted words are checked against the kept copy of that source; the French example
 quotes a translation in «…», names the same source and says it is a translation. Where the sources
@@ -18,7 +18,8 @@ from peersupport.vocabulary.graph import local_name, terms
 from ..conftest import REPO, sources_missing
 
 # file -> (number of terms, number of them whose example quotes a source)
-FILES = {"peer-support.ttl": (62, 29), "findings.ttl": (62, 55)}
+FILES = {"peer-support.ttl": (62, 29), "findings.ttl": (62, 55), "schemes.ttl": (118, 99),
+         "alignments.ttl": (27, 0)}  # the N.A.P.S., ImROC and IPS texts are not kept: uses in data only
 QUOTE = re.compile(r"«([^«»]+)»")
 # the source an example quotes: "» (004, …)" or "» (002)" right after its last quotation
 NAMED_SOURCE = re.compile(r"» \((\d{3})[,; )]")
@@ -102,3 +103,7 @@ def test_an_example_without_a_quotation_names_the_term_as_data_would(module):
             if not QUOTE.search(examples["en"][0]):
                 assert re.search(rf"\bps:{local_name(term)}\b", text), \
                     f"{local_name(term)}: the {language} example neither quotes a source nor names the term: {text!r}"
+
+
+def test_every_file_of_the_vocabulary_is_checked():
+    assert sorted(FILES) == sorted(path.name for path in (REPO / "ontology").glob("*.ttl"))
