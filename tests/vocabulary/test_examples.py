@@ -7,7 +7,6 @@ give no instance (properties, controlled values), the example is a use in data t
 term as data would (``ps:canDecline true``), in both languages."""
 
 import re
-from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal
