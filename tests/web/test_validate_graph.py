@@ -2,12 +2,16 @@
 the service's executor, validates as the same file sent as the body does, on the embedded store
 and in front of an Oxigraph server; a graph the store does not hold is a 404 naming it."""
 
+import re
+
 import pytest
 
 from ..conftest import REPO
 from ..service_fixtures import STORES, client, serve_on  # noqa: F401 (client: a fixture)
 
-PROJECTS = "https://w3id.org/peer-support/graph/data/consultation-2012/projects.ttl"
+GRAPH = "https://w3id.org/peer-support/graph/"
+PROJECTS = GRAPH + "data/consultation-2012/projects.ttl"
+DATA_GRAPHS = ["data/consultation-2012/dataset.ttl", "data/consultation-2012/projects.ttl", "data/consultation-2012/survey.ttl"]
 
 
 @pytest.fixture(scope="module", params=STORES)
@@ -40,3 +44,34 @@ def test_a_graph_without_roles_says_so(base, client):
     survey = PROJECTS.replace("projects.ttl", "survey.ttl")
     answer = client.post(base + "/validate", params={"graph": survey}, headers={"Accept": "application/json"})
     assert answer.status_code == 400 and answer.json()["error"]["title"] == "No role found"
+
+
+def test_the_page_offers_the_data_graphs_the_store_holds(base, client):
+    page = client.get(base + "/validate?lang=en").text
+    assert '<h2 id="held-title">Or check a graph the service already holds</h2>' in page
+    options = re.findall(r'<option value="(https://w3id\.org/peer-support/graph/[^"]+)">([^<]+)</option>', page)
+    assert options == [(GRAPH + name, name) for name in DATA_GRAPHS]
+
+
+def test_the_page_form_validates_the_graph_chosen(base, client):
+    form = {"graph": PROJECTS, "lang": "fr", "classify": ""}
+    answer = client.post(base + "/validate?lang=fr", data=form, files={"file": ("", b"")}, headers={"Accept": "text/html"})
+    assert answer.status_code == 200 and '<html lang="fr">' in answer.text
+    as_json = client.post(base + "/validate", data={"graph": PROJECTS}, files={"file": ("", b"")}, headers={"Accept": "application/json"})
+    assert len(as_json.json()["roles"]) == 11
+    missing = client.post(base + "/validate", data={"graph": "https://example.org/nothing"}, files={"file": ("", b"")},
+                          headers={"Accept": "application/json"})
+    assert missing.status_code == 404
+
+
+def test_an_engine_that_cannot_list_its_graphs_leaves_the_upload_form_alone():
+    from peersupport.errors import Timeout
+    from peersupport.web.validator import held_graphs
+
+    def down():
+        raise Timeout("the SPARQL endpoint did not list its graphs within 1 s")
+
+    assert held_graphs((None, down)) == []
+    assert held_graphs(None) == []
+    assert held_graphs((None, lambda: [GRAPH + "ontology/peer-support.ttl", "https://example.org/theirs"])) == [
+        {"iri": "https://example.org/theirs", "name": "https://example.org/theirs"}]

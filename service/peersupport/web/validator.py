@@ -19,8 +19,9 @@ import anyio
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from peersupport.errors import BadRequest, NotAcceptable, NotFound, UnsupportedFormat
+from peersupport.errors import BadRequest, NotAcceptable, NotFound, ServiceError, UnsupportedFormat
 from peersupport.sparql.negotiation import negotiate
+from peersupport.store.loading import GRAPH_BASE
 from peersupport.validation.inputs import (BINARY_FORMATS, ODS_TYPE, XLSX_TYPE, Parsed, detect_format, format_from_name, read_input,
                                           require_roles)
 from peersupport.validation.messages import request_error
@@ -130,6 +131,8 @@ async def _submission(request: Request, store=None) -> Submission:
     form = await request.form()
     upload, text = form.get("file"), str(form.get("text") or "")
     lang, classify = str(form.get("lang") or lang), classify or _yes(form.get("classify"))
+    if form.get("graph") and store is not None:  # the page's second form: a graph the service holds
+        return await _graph_submission(str(form["graph"]), store, lang if lang in LANGUAGES else "en", classify)
     state = FormState(text, str(form.get("format") or ""), classify)
     try:
         if lang not in LANGUAGES:
@@ -208,6 +211,20 @@ def _answer(request: Request, report, submission: Submission, media_type: str) -
     return _report_page(request, report, submission, headers)
 
 
+def held_graphs(store) -> list[dict]:
+    """The data graphs the store (or the engine) holds, for the page's "check a graph the service
+    holds" form: the vocabulary's and shapes' own graphs left out; none when the list cannot be read
+    (an engine that does not answer: the upload form still works)."""
+    if store is None:
+        return []
+    try:
+        graphs = sorted(store[1]())
+    except (ServiceError, AttributeError):  # AttributeError: a remote engine's executor not made yet
+        return []
+    own = tuple(GRAPH_BASE + kind + "/" for kind in ("ontology", "shapes"))
+    return [{"iri": g, "name": g[len(GRAPH_BASE):] if g.startswith(GRAPH_BASE) else g} for g in graphs if not g.startswith(own)]
+
+
 def validate_router(concurrent: int = 2, store=None) -> APIRouter:
     """The validator's page and API; at most ``concurrent`` validations run at once. ``store``,
     (executor getter, graph list getter), lets ``graph=IRI`` validate a graph the store holds."""
@@ -223,7 +240,7 @@ def validate_router(concurrent: int = 2, store=None) -> APIRouter:
     @router.get("/validate", response_class=HTMLResponse, summary="the validator page")
     def page(request: Request):
         chosen = FormState(format=request.query_params.get("format", ""), classify=request.query_params.get("classify") != "off")
-        return render(request, "validate.html", chosen=asdict(chosen), formats=FORMAT_CHOICES)
+        return render(request, "validate.html", chosen=asdict(chosen), formats=FORMAT_CHOICES, held=held_graphs(store))
 
     @router.post("/validate", summary="validate role descriptions (Turtle, N-Triples, RDF/XML, JSON-LD or the CSV template)",
                  description="Send a file as multipart form data (fields file or text, format, lang, classify, report) or the "
