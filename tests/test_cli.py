@@ -47,20 +47,29 @@ def test_context_command_writes_the_shipped_context(tmp_path):
 
 
 def test_docs_document_every_term(tmp_path, ontology):
-    run("docs", "--output", str(tmp_path))
+    """The files peersupport docs writes: the vocabulary page in English and French, standalone
+    (the stylesheet inline, no link into the service), and the files it links to beside it."""
+    assert run("docs", "--output", str(tmp_path)).stdout == f"wrote {tmp_path / 'index.html'}\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["context.jsonld", "index.fr.html", "index.html", "mappings.sssom.tsv",
+                                                          "shapes.ttl", "vocab.jsonld", "vocab.nt", "vocab.rdf", "vocab.ttl"]
     index = (tmp_path / "index.html").read_text(encoding="utf-8")
-    schemes = (tmp_path / "schemes.html").read_text(encoding="utf-8")
+    french = (tmp_path / "index.fr.html").read_text(encoding="utf-8")
     owl_terms = [t for kind in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
                  for t in ontology.subjects(RDF.type, kind) if is_term_iri(t)]
     assert len(owl_terms) > 40
     for term in owl_terms:
         label = next(str(l) for l in ontology.objects(term, RDFS.label) if l.language == "en")
-        assert label.replace("'", "&#x27;") in index or label in index, label
+        assert f"<h3>{label}</h3>".replace("'", "&#39;") in index, label
     concepts = {s for s in ontology.subjects(SKOS.inScheme, None)} | set(ontology.subjects(RDF.type, SKOS.ConceptScheme))
-    anchors = set(re.findall(r'<section class="term" id="([^"]+)"', schemes))
-    assert {local_name(c) for c in concepts} <= anchors
-    assert 'id="Hope"' in schemes and "espoir" in schemes
-    assert "<style>" in schemes and "<footer>" in schemes and 'href="/' not in schemes  # the site layout, as a file
+    for page in (index, french):
+        anchors = set(re.findall(r'<section class="term" id="([^"]+)"', page))
+        assert {local_name(c) for c in concepts} <= anchors
+        assert "<style>" in page and "<footer>" in page and 'href="/' not in page  # the site layout, as a file
+        for linked in re.findall(r'href="([^"#:]+)"', page):  # every relative link names a file written beside it
+            assert (tmp_path / linked).is_file(), linked
+    assert '<section class="term" id="Hope">\n<h3>hope</h3>' in index and '<section class="term" id="Hope">\n<h3>espoir</h3>' in french
+    assert '<a href="index.fr.html" hreflang="fr" lang="fr">Français</a>' in index
+    assert '<a href="index.html" hreflang="en" lang="en">English</a>' in french
 
 
 @pytest.mark.java

@@ -291,8 +291,8 @@ def build_parser() -> argparse.ArgumentParser:
     template.add_argument("--output", type=Path, default=Path("data/templates"), help="the folder holding roles.csv")
     template.set_defaults(run=_cmd_template)
 
-    docs = sub.add_parser("docs", help="write the HTML documentation of the vocabulary (pyLODE)")
-    docs.add_argument("--output", type=Path, default=Path("build/docs"), help="folder to write index.html into")
+    docs = sub.add_parser("docs", help="write the vocabulary's documentation page (English index.html, French index.fr.html) and the files it links to")
+    docs.add_argument("--output", type=Path, default=Path("build/docs"), help="folder to write the documentation into")
     docs.set_defaults(run=_cmd_docs)
 
     check = sub.add_parser("check", help="check the vocabulary and shapes for pitfalls, and the vocabulary with the "

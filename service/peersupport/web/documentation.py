@@ -1,29 +1,31 @@
 """Pages written as files, to open without the service, and the vocabulary's documentation.
 
-``peersupport docs`` writes ``index.html`` (the OWL classes and properties, by pyLODE, left as
-pyLODE makes it) and ``schemes.html`` (every SKOS concept scheme and concept: pyLODE 3.3.4 has
-no section for them). pyLODE 3.3.4 fails on a union nested in an intersection (it builds a set of
-lists): the copy it documents leaves such definitions out, their ``skos:definition`` saying the
-same in words, and ``schemes.html`` is untouched. A page written as a file has the site's layout with the stylesheet inline
-and no links that only work on the service (``standalone``); ``peersupport validate --output
-html`` writes its report so too.
+``peersupport docs`` writes the page the service serves at ``/peer-support/vocab.html`` (the
+template ``vocabulary.html`` with the values of ``vocabulary.docs``: one generator for both), in
+English (``index.html``) and French (``index.fr.html``), and beside them the files the page links
+to: the vocabulary in each RDF format, the JSON-LD context, the shapes and the mapping set. The
+classes' logic, the class diagram and the scheme trees are on that page. pyLODE is no longer used:
+3.3.4 failed on a union nested in an intersection, so the definitions that matter most were left
+out of the page it wrote, and it titled the vocabulary after a concept scheme.
+
+A page written as a file has the site's layout with the stylesheet inline and no links that only
+work on the service (``standalone``); ``peersupport validate --output html`` writes its report so too.
 """
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
-from rdflib import OWL, RDFS, BNode, Graph, Literal
-from rdflib.collection import Collection
-from rdflib.namespace import SKOS
+from rdflib import Graph
 
 from peersupport.vocabulary import docs
-from peersupport.vocabulary.graph import bind_prefixes
+from peersupport.web.downloads import DOWNLOADS
 from peersupport.web.templating import render_text
+from peersupport.web.vocabulary import RDFLIB_FORMATS
 
 STYLESHEET = Path(__file__).resolve().parent / "static" / "style.css"
-_LABELS = (RDFS.label, SKOS.prefLabel)
+PAGES = {"en": "index.html", "fr": "index.fr.html"}
+BESIDE = ("context.jsonld", "shapes.ttl", "mappings.sssom.tsv")  # written from the service's downloads
 
 
 def standalone(template: str, lang: str = "en", **context) -> str:
@@ -31,43 +33,15 @@ def standalone(template: str, lang: str = "en", **context) -> str:
     return render_text(template, lang, standalone=True, stylesheet=STYLESHEET.read_text(encoding="utf-8"), **context)
 
 
-def schemes_html(graph: Graph) -> str:
-    """One page documenting every concept scheme and collection with its concepts."""
-    return standalone("schemes.html", "en", **docs.schemes(graph))
-
-
-_SET_CLASSES = (OWL.unionOf, OWL.intersectionOf)
-
-
-def _nests_set_classes(graph: Graph, expression) -> bool:
-    """Whether a class expression holds a union or intersection inside another."""
-    for predicate in _SET_CLASSES:
-        for members in graph.objects(expression, predicate):
-            if any(isinstance(m, BNode) and any((m, q, None) in graph for q in _SET_CLASSES) for m in Collection(graph, members)):
-                return True
-    return False
-
-
-def _for_pylode(graph: Graph) -> Graph:
-    """The copy pyLODE documents: without non-English labels (it picks any label for its anchors
-    and headings) and without the definitions it cannot render (see the module's docstring)."""
-    copy = bind_prefixes(Graph())
-    for s, p, o in graph:
-        if p in _LABELS and isinstance(o, Literal) and o.language not in (None, "en"):
-            continue
-        if p == OWL.equivalentClass and isinstance(o, BNode) and _nests_set_classes(graph, o):
-            continue
-        copy.add((s, p, o))
-    return copy
-
-
 def write_docs(graph: Graph, destination: Path) -> Path:
-    """Write ``index.html`` (pyLODE) and ``schemes.html`` into ``destination``; returns index.html."""
-    from pylode import OntPub
-
-    logging.getLogger().setLevel(logging.WARNING)  # pyLODE logs at INFO on the root logger
+    """Write the documentation of ``graph`` into ``destination`` (see the module's docstring);
+    returns the English page."""
     destination.mkdir(parents=True, exist_ok=True)
-    index = destination / "index.html"
-    OntPub(ontology=_for_pylode(graph)).make_html(destination=index)
-    (destination / "schemes.html").write_text(schemes_html(graph), encoding="utf-8")
-    return index
+    values = docs.vocabulary(graph)
+    for lang, name in PAGES.items():
+        (destination / name).write_text(standalone("vocabulary.html", lang, files=PAGES, **values), encoding="utf-8")
+    for extension, rdflib_format in RDFLIB_FORMATS.items():
+        (destination / f"vocab.{extension}").write_bytes(graph.serialize(format=rdflib_format, encoding="utf-8"))
+    for name in BESIDE:
+        (destination / name).write_bytes(DOWNLOADS[name]()[0])
+    return destination / PAGES["en"]
