@@ -28,8 +28,8 @@ CHAR_WIDTH = 8  # a monospace character at 13px is 7.8px wide; rounded up
 PADDING = 10
 BOX_HEIGHT = 24
 ROW = 32
-GAP = 70
-MARGIN = 12
+GAP = 48
+MARGIN = 8
 
 
 def _named_members(graph: Graph, node: URIRef, connective) -> list[tuple[URIRef, URIRef]]:
