@@ -15,7 +15,11 @@ from dataclasses import dataclass, field
 from importlib import metadata
 
 from .data import Dataset
+from . import report_costs
+from .costs import Costs
 from .measure import Timing, mb
+from .report_format import fmt_ratio, fmt_seconds, fmt_timing
+from .report_format import table as _table
 from .sparql import JOIN_NAME
 
 OVERHEAD_TARGET, OVERHEAD_FLOOR = 1.2, 0.010  # HTTP ≤ 1.2 × in-process, for queries of ≥ 10 ms
@@ -42,6 +46,7 @@ class SizeResult:
     comparison: tuple | None = None  # (identical, only ours, only plain)
     memory: dict = field(default_factory=dict)  # what -> peak kB
     memory_notes: dict = field(default_factory=dict)
+    costs: Costs = field(default_factory=Costs)  # load until served, PSS, fixed cost (bench.costs)
 
 
 @dataclass
@@ -121,34 +126,7 @@ def settings_text(args) -> str:
             f"sections: {', '.join(sorted(args.sections))}")
 
 
-# ---------------------------------------------------------------- formatting
-
-def fmt_seconds(seconds: float | None) -> str:
-    if seconds is None:
-        return "–"
-    if seconds < 0.001:
-        return f"{seconds * 1e6:.0f} µs"
-    if seconds < 1:
-        return f"{seconds * 1000:.1f} ms"
-    return f"{seconds:,.2f} s"
-
-
-def fmt_timing(timing: Timing | None, part: str = "median") -> str:
-    if timing is None:
-        return "–"
-    if timing.over_cap:
-        return f"> {timing.cap:g} s"
-    if timing.median is None:
-        return "error" if timing.note else "–"
-    return fmt_seconds(timing.median if part == "median" else timing.p95)
-
-
-def fmt_ratio(value: float | None, lower_bound: bool = False) -> str:
-    if value is None:
-        return "–"
-    text = f"{value:,.0f}" if value >= 100 else f"{value:.2f}" if value < 10 else f"{value:.1f}"
-    return f"> {text}×" if lower_bound else f"{text}×"
-
+# ---------------------------------------------------------------- formatting (see bench.report_format)
 
 def _ratio(numerator: Timing | None, denominator: Timing | None) -> tuple[float | None, bool]:
     """(numerator / denominator of the medians, whether it is only a lower bound)."""
@@ -165,12 +143,6 @@ def _rate(count: int, timing: Timing | None) -> str:
     if timing is None or timing.median is None:
         return "–"
     return f"{count / timing.median:,.0f}"
-
-
-def _table(header: list[str], rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return "\n".join(lines)
 
 
 # ---------------------------------------------------------------- sections
@@ -322,8 +294,9 @@ def _memory(results: Results) -> str:
 # ---------------------------------------------------------------- targets
 
 def _targets(results: Results) -> str:
-    rows = [_overhead_target(results), _speedup_target(results), _throughput_target(results),
-            _validation_target(results), _upload_target(results)]
+    rows = report_costs.target_rows(results.sizes) + [
+        _overhead_target(results), _speedup_target(results), _throughput_target(results),
+        _validation_target(results), _upload_target(results)]
     return _table(["target", "measured (this run)", "met?"], rows)
 
 
@@ -458,7 +431,10 @@ def render(results: Results) -> str:
            f"- versions: {m['versions']}",
            f"- command: `{results.command}`",
            f"- settings: {results.settings}",
-           "", METHOD, "", "## Data", "", _datasets(results), "", "## Targets", "", _targets(results), ""]
+           "", "## Targets", "", _targets(results), "", METHOD, "", "## Data", "", _datasets(results), ""]
+    costs = report_costs.section(results.sizes)
+    if costs:
+        out += ["## 0. Load until served, memory, fixed cost", "", report_costs.METHOD, "", costs]
     for size in results.sizes:
         if size.http or size.inproc or size.rdflib:
             out += [f"## 1. SPARQL latency at {size.dataset.label} ({size.dataset.total_triples:,} triples)", "",

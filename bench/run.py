@@ -7,16 +7,20 @@ For each size (about 10^4, 10^5 and 10^6 triples by default), in one run:
 3. throughput with 1, 4 and 16 clients, ours and Oxigraph server (``bench.throughput``);
 4. validation, ours and plain pySHACL, results compared (``bench.validation``);
 5. peak memory of each of those processes (``bench.measure``);
+6. the costs issue 20 sets targets for (``bench.costs``): ``served-load`` (our service started on
+   the files until ``/healthz`` answers, against Virtuoso's bulk loader and ``oxigraph load``),
+   ``memory`` (total PSS after the query mix against one in-memory copy) and ``fixed-cost``
+   (small queries over HTTP against their in-process floor);
 
 then one organisation's upload, validated by the library and posted to ``/validate``. The report
 (``bench.report``) is printed and written to ``bench/results.md``.
 
-Options (or environment variables): ``--sizes 1e4,1e5,1e6`` (``BENCH_SIZES``), ``--repeat 5``
+Options (or environment variables): ``--sizes 1e4,1e5,1e6`` (``BENCH_SIZES``; 1e7 is opt-in: ``BENCH_SIZES=1e6,1e7``), ``--repeat 5``
 (``BENCH_REPEAT``), ``--cap 30`` seconds per query (``BENCH_CAP``), ``--validation-cap 300``
 seconds per validation (``BENCH_VALIDATION_CAP``), ``--duration 10`` seconds per throughput
 measurement (``BENCH_DURATION``; it runs on, up to 6 times as long, until ``--min-completed 20``
 requests completed), ``--clients 1,4,16`` (``BENCH_CLIENTS``), ``--seed 1``,
-``--only load,sparql,throughput,validation``, ``--work DIR`` (kept; by default a temporary
+``--only load,sparql,throughput,validation,served-load,memory,fixed-cost``, ``--work DIR`` (kept; by default a temporary
 folder, deleted at the end), ``--output bench/results.md``.
 """
 
@@ -39,11 +43,12 @@ import httpx  # noqa: E402
 
 from bench import data as bench_data  # noqa: E402
 from bench import load as bench_load  # noqa: E402
-from bench import report, servers, sparql, throughput, validation  # noqa: E402
+from bench import costs as bench_costs  # noqa: E402
+from bench import report, servers, sparql, throughput, validation, virtuoso  # noqa: E402
 from bench.measure import Timing  # noqa: E402
 from peersupport.store.loading import current_generation  # noqa: E402
 
-SECTIONS = ("load", "sparql", "throughput", "validation")
+SECTIONS = ("load", "sparql", "throughput", "validation", "served-load", "memory", "fixed-cost")
 
 
 def log(message: str) -> None:
@@ -76,8 +81,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     if "sparql" in args.sections and importlib.util.find_spec("rdflib_endpoint") is None:
         parser.error("the SPARQL section compares with rdflib-endpoint: pip install rdflib-endpoint "
                      "(or leave the section out: --only load,throughput,validation)")
-    if args.sections & {"throughput"} and not servers.oxigraph_binary().exists():
-        parser.error(f"the throughput section compares with Oxigraph server: {servers.oxigraph_binary()} is missing "
+    if args.sections & {"throughput", "served-load"} and not servers.oxigraph_binary().exists():
+        parser.error(f"the throughput and served-load sections compare with Oxigraph: {servers.oxigraph_binary()} is missing "
                      "(pip install oxigraph)")
     return args
 
@@ -101,12 +106,25 @@ def run_size(args, dataset: bench_data.Dataset, work: Path, results: report.Resu
             if kept is not None:
                 kept.rename(served_store)
 
-    needs_ours = args.sections & {"sparql", "throughput"}
+    costs = size.costs
+    needs_ours = args.sections & {"sparql", "throughput", "served-load", "memory", "fixed-cost"}
     if needs_ours:
-        log(f"[{dataset.label}] starting our service (--data {dataset.generated.name})")
-        with results.phase(dataset.label, "start our service"):
-            ours = servers.start_ours(served_store, dataset.generated, args.cap, folder / "ours.log")
+        if "served-load" in args.sections:
+            log(f"[{dataset.label}] load until served: our service on an empty store (--data {dataset.generated.name})")
+            with results.phase(dataset.label, "load until served: ours"):
+                ours, costs.served_seconds = bench_costs.start_served(
+                    folder / "served-load-store", dataset.generated, args.cap, folder / "ours.log")
+            log(f"  ours: /healthz answered after {costs.served_seconds:.1f} s")
+        else:
+            log(f"[{dataset.label}] starting our service (--data {dataset.generated.name})")
+            with results.phase(dataset.label, "start our service"):
+                ours = servers.start_ours(served_store, dataset.generated, args.cap, folder / "ours.log")
         try:
+            if "fixed-cost" in args.sections:
+                with results.phase(dataset.label, "fixed cost: small queries over HTTP"):
+                    costs.http_small = bench_costs.http_small(ours)
+                    log(f"[{dataset.label}] small queries over HTTP: " + ", ".join(
+                        f"{name} {report.fmt_timing(t)}" for name, t in costs.http_small.items()))
             if "sparql" in args.sections:
                 with results.phase(dataset.label, "latency: in-process"):
                     log(f"[{dataset.label}] SPARQL latency: in-process pyoxigraph, in-memory store (as served)")
@@ -128,10 +146,23 @@ def run_size(args, dataset: bench_data.Dataset, work: Path, results: report.Resu
             if "throughput" in args.sections:
                 with results.phase(dataset.label, "throughput"):
                     run_throughput(args, dataset, folder, ours, queries, size)
+            if "memory" in args.sections:
+                with results.phase(dataset.label, "memory: query mix, /healthz?deep=1"):
+                    bench_costs.measure_memory(ours, queries, args.cap, costs)
+                    log(f"[{dataset.label}] after the query mix: total PSS {costs.memory['total_pss_mb']:,.0f} MB "
+                        f"over {len(costs.memory['processes'])} processes {costs.mix_note}")
         finally:
             ours.stop()
             size.memory["our server"] = ours.peak_kb
             size.memory_notes["our server"] = ours.memory_note
+
+    if "served-load" in args.sections:
+        run_served_load(dataset, folder, results, size)
+    if args.sections & {"memory", "fixed-cost"}:
+        with results.phase(dataset.label, "one in-memory copy (child)"):
+            bench_costs.one_copy(files_json, costs)
+        log(f"[{dataset.label}] one in-memory copy: {costs.one_copy_mb or 0:,.0f} MB PSS; floor " + ", ".join(
+            f"{name} {report.fmt_timing(t)}" for name, t in costs.floor_small.items()))
 
     if "sparql" in args.sections:
         with results.phase(dataset.label, "latency: rdflib-endpoint (load included)"):
@@ -171,6 +202,25 @@ def run_throughput(args, dataset, folder: Path, ours: servers.Server, queries, s
         size.memory["Oxigraph server"] = oxigraph.peak_kb
         size.memory_notes["Oxigraph server"] = oxigraph.memory_note
         shutil.rmtree(folder / "oxigraph-store", ignore_errors=True)
+
+
+def run_served_load(dataset, folder: Path, results: report.Results, size: report.SizeResult) -> None:
+    """The loads our service's start is compared with, run after it stopped: Virtuoso's bulk
+    loader, and ``oxigraph load`` unless the throughput section timed it already."""
+    costs = size.costs
+    with results.phase(dataset.label, "load until served: Virtuoso bulk load"):
+        log(f"[{dataset.label}] Virtuoso bulk load (ld_add, rdf_loader_run, checkpoint)")
+        costs.virtuoso = virtuoso.bulk_load(dataset.files, folder)
+    log(f"  Virtuoso: {report.fmt_seconds(costs.virtuoso.seconds)}, {costs.virtuoso.triples} triples "
+        f"{costs.virtuoso.note}")
+    if size.oxigraph_load_seconds is None:
+        log(f"[{dataset.label}] oxigraph load, one named graph per file")
+        with results.phase(dataset.label, "load until served: oxigraph load"):
+            size.oxigraph_load_seconds = servers.load_oxigraph(folder / "oxigraph-load", dataset.files)
+        shutil.rmtree(folder / "oxigraph-load", ignore_errors=True)
+    costs.oxigraph_seconds = size.oxigraph_load_seconds
+    log(f"  oxigraph load: {report.fmt_seconds(costs.oxigraph_seconds)}")
+    shutil.rmtree(folder / "served-load-store", ignore_errors=True)
 
 
 def upload_one_org(ours: servers.Server, repeat: int, cap: float, classify: bool) -> Timing:
