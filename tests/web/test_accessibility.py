@@ -54,7 +54,8 @@ def _validate_error(browser, base, folder):  # noqa: F811
     WebDriverWait(browser, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, "ol.problems li"))
 
 
-@pytest.mark.parametrize("page", ["/", "/validate", "report", "validate-error", "/query", "/peer-support/", "/sources/003"])
+@pytest.mark.parametrize("page", ["/", "/validate", "report", "validate-error", "/query", "/peer-support/",
+                                  "/peer-support/vocab.html?lang=fr", "/sources/003"])
 def test_no_serious_or_critical_violation(browser, base, page, tmp_path):  # noqa: F811
     browser.set_script_timeout(120)
     if page == "report":

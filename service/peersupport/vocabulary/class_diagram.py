@@ -21,7 +21,7 @@ from rdflib import OWL, RDF, RDFS, Graph, URIRef
 from rdflib.collection import Collection
 
 from peersupport.vocabulary.graph import is_term_iri, local_name
-from peersupport.vocabulary.labels import label
+from peersupport.vocabulary.labels import label, sort_key
 
 FONT_SIZE = 13
 CHAR_WIDTH = 8  # a monospace character at 13px is 7.8px wide; rounded up
@@ -91,7 +91,7 @@ def layout(graph: Graph, lang: str = "en") -> dict:
     layer = _layers(above)
     below = {n: [c for c in above if n in above[c]] for n in above}
     text = {n: label(graph, n, lang) if is_term_iri(n) else graph.namespace_manager.normalizeUri(n) for n in above}
-    columns = [sorted((n for n in above if layer[n] == k), key=lambda n: (not is_term_iri(n), text[n].casefold()))
+    columns = [sorted((n for n in above if layer[n] == k), key=lambda n: (not is_term_iri(n), sort_key(text[n])))
                for k in range(max(layer.values()) + 1)]
     widest = max(range(len(columns)), key=lambda k: len(columns[k]))
     y: dict[URIRef, float] = {}
@@ -101,9 +101,9 @@ def layout(graph: Graph, lang: str = "en") -> dict:
             known = [y[m] for m in neighbours[n] if m in y]
             return sum(known) / len(known) if known else float("inf")
         if k == widest:  # siblings together, under their parents' names
-            columns[k].sort(key=lambda n: (sorted(text[p].casefold() for p in above[n]), text[n].casefold()))
+            columns[k].sort(key=lambda n: (sorted(sort_key(text[p]) for p in above[n]), sort_key(text[n])))
         else:
-            columns[k].sort(key=lambda n: (mean(n), text[n].casefold()))
+            columns[k].sort(key=lambda n: (mean(n), sort_key(text[n])))
         wanted, last = [], 0.0
         for n in columns[k]:
             last = mean(n) if mean(n) != float("inf") else last + ROW

@@ -25,7 +25,7 @@ from rdflib.namespace import DCTERMS, SKOS, Namespace
 
 from peersupport.vocabulary import class_diagram, manchester, scheme_trees
 from peersupport.vocabulary.graph import ONTOLOGY_IRI, is_term_iri, load_ontology, local_name, section_name, source_id
-from peersupport.vocabulary.labels import label
+from peersupport.vocabulary.labels import label, sort_key
 
 SCHEMA = Namespace("https://schema.org/")
 LANGUAGES = ("en", "fr")
@@ -137,7 +137,7 @@ def page(graph: Graph, lang: str = "en") -> dict:
     collections), with the diagram, the scheme trees and the general axioms: ``{"title",
     "description", "kinds": [{"slug", "count", "terms"}], "modules", "diagram", "trees", "axioms"}``."""
     kinds, seen = [], set()
-    by_label = lambda t: label(graph, t, lang).casefold()  # noqa: E731
+    by_label = lambda t: sort_key(label(graph, t, lang))  # noqa: E731
     for slug, kind in KINDS:
         members = sorted((t for t in graph.subjects(RDF.type, kind) if is_term_iri(t)), key=by_label)
         if not members:
@@ -181,7 +181,7 @@ def modules(graph: Graph, lang: str = "en") -> list[dict]:
         if (module, RDF.type, OWL.Ontology) not in graph:
             continue
         schemes = sorted((s for s in graph.subjects(RDFS.isDefinedBy, module) if (s, RDF.type, SKOS.ConceptScheme) in graph),
-                         key=lambda s: label(graph, s, lang).casefold())
+                         key=lambda s: sort_key(label(graph, s, lang)))
         found.append({"id": local_name(module), "iri": str(module), "title": _text(graph, module, DCTERMS.title, lang),
                       "description": _text(graph, module, DCTERMS.description, lang),
                       "version": str(graph.value(module, OWL.versionIRI) or ""),

@@ -3,6 +3,8 @@ local name (a node outside the vocabulary with no label keeps its IRI)."""
 
 from __future__ import annotations
 
+import unicodedata
+
 from rdflib import RDFS, Graph
 from rdflib.namespace import SKOS
 
@@ -16,3 +18,8 @@ def label(graph: Graph, node, language: str = "en") -> str:
             if getattr(text, "language", None) == wanted:
                 return str(text)
     return local_name(node) if is_term_iri(node) else str(node)
+
+
+def sort_key(text: str) -> str:
+    """``text`` as it sorts for people: case and accents ignored (« étape » among the e)."""
+    return "".join(c for c in unicodedata.normalize("NFD", text.casefold()) if not unicodedata.combining(c))

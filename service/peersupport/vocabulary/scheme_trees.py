@@ -11,7 +11,7 @@ from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import SKOS
 
 from peersupport.vocabulary.graph import is_term_iri, local_name
-from peersupport.vocabulary.labels import label
+from peersupport.vocabulary.labels import label, sort_key
 
 
 def _narrower(graph: Graph, node: URIRef, members: set) -> set:
@@ -20,7 +20,7 @@ def _narrower(graph: Graph, node: URIRef, members: set) -> set:
 
 def _node(graph: Graph, concept: URIRef, members: set, lang: str, seen: set) -> dict:
     seen.add(concept)
-    children = sorted((c for c in _narrower(graph, concept, members) if c not in seen), key=lambda c: label(graph, c, lang).casefold())
+    children = sorted((c for c in _narrower(graph, concept, members) if c not in seen), key=lambda c: sort_key(label(graph, c, lang)))
     return {"href": "#" + local_name(concept), "text": label(graph, concept, lang),
             "children": [_node(graph, c, members, lang, seen) for c in children if c not in seen]}
 
@@ -31,7 +31,7 @@ def tree(graph: Graph, scheme: URIRef, lang: str = "en") -> dict:
     top = set(graph.objects(scheme, SKOS.hasTopConcept)) | set(graph.subjects(SKOS.topConceptOf, scheme))
     if not top:
         top = {c for c in members if not set(graph.objects(c, SKOS.broader)) & members}
-    by_label = lambda c: label(graph, c, lang).casefold()  # noqa: E731
+    by_label = lambda c: sort_key(label(graph, c, lang))  # noqa: E731
     seen: set = set()
     children = [_node(graph, c, members, lang, seen) for c in sorted(top, key=by_label)]
     children += [_node(graph, c, members, lang, seen) for c in sorted(members, key=by_label) if c not in seen]
@@ -42,4 +42,4 @@ def tree(graph: Graph, scheme: URIRef, lang: str = "en") -> dict:
 def trees(graph: Graph, lang: str = "en") -> list[dict]:
     """Every concept scheme of the vocabulary as a tree, in the order of their labels."""
     schemes = [s for s in graph.subjects(RDF.type, SKOS.ConceptScheme) if is_term_iri(s)]
-    return [tree(graph, s, lang) for s in sorted(schemes, key=lambda s: label(graph, s, lang).casefold())]
+    return [tree(graph, s, lang) for s in sorted(schemes, key=lambda s: sort_key(label(graph, s, lang)))]
