@@ -67,3 +67,24 @@ def test_the_logic_of_a_defined_class_links_its_terms(browser, base):  # noqa: F
     assert cell.text == "DescribedRole and ((canDecline value false) or (consentAsked value false))"
     assert [a.get_attribute("href").rsplit("/", 1)[1] for a in cell.find_elements(By.TAG_NAME, "a")] == [
         "vocab.html#DescribedRole", "vocab.html#canDecline", "vocab.html#consentAsked"]
+
+
+def test_the_written_files_open_offline_and_pass_axe(browser, tmp_path):  # noqa: F811
+    """The page peersupport docs writes, opened from the disk: nothing fetched, no serious or
+    critical axe-core violation, and its language link leads to the other file."""
+    from selenium.webdriver.common.by import By
+
+    from peersupport.vocabulary.docs import shared_vocabulary
+    from peersupport.web.documentation import write_docs
+
+    from ..web.test_accessibility import _serious
+
+    write_docs(shared_vocabulary(), tmp_path)
+    browser.set_script_timeout(120)
+    browser.get((tmp_path / "index.fr.html").as_uri())
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Vocabulaire du soutien par les pairs"
+    assert browser.execute_script("return performance.getEntriesByType('resource').length") == 0
+    assert _serious(browser) == []
+    browser.find_element(By.LINK_TEXT, "English").click()
+    assert browser.current_url == (tmp_path / "index.html").as_uri()
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
