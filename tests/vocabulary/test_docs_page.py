@@ -12,7 +12,7 @@ from rdflib import RDF, URIRef
 from rdflib.namespace import SKOS
 
 from peersupport.settings import Settings
-from peersupport.vocabulary import class_diagram, docs, scheme_trees
+from peersupport.vocabulary import class_diagram, docs, mapping_set, scheme_trees
 from peersupport.vocabulary.graph import is_term_iri, local_name
 from peersupport.vocabulary.manchester import plain
 from peersupport.web.app import create_app
@@ -147,3 +147,36 @@ def test_the_files_are_the_page_the_service_serves(client, ontology, tmp_path, l
     served = _sections(client.get(f"/peer-support/vocab.html?lang={lang}").text)
     written = _sections((tmp_path / name).read_text(encoding="utf-8"))
     assert len(served) > 200 and written == served
+
+
+SMALL_SET = """# curie_map:
+#   ps: https://w3id.org/peer-support/
+#   BCIO: http://humanbehaviourchange.org/ontology/BCIO_
+#   skos: http://www.w3.org/2004/02/skos/core#
+#   semapv: https://w3id.org/semapv/vocab/
+# mapping_set_id: https://example.org/set
+subject_id\tsubject_label\tpredicate_id\tobject_id\tobject_label\tmapping_justification\tcomment
+ps:RoleModelling\trole modelling\tskos:closeMatch\tBCIO:007055\tdemonstrate the behaviour\tsemapv:ManualMappingCuration\tBoth show.
+"""
+
+
+def test_the_mapping_set_is_read_with_its_curie_map(tmp_path):
+    path = tmp_path / "set.sssom.tsv"
+    path.write_text(SMALL_SET, encoding="utf-8")
+    assert mapping_set.mappings(path) == {URIRef(PS + "RoleModelling"): [{
+        "predicate": SKOS.closeMatch, "predicate_id": "skos:closeMatch",
+        "object": URIRef("http://humanbehaviourchange.org/ontology/BCIO_007055"), "object_id": "BCIO:007055",
+        "object_label": "demonstrate the behaviour", "justification": URIRef("https://w3id.org/semapv/vocab/ManualMappingCuration"),
+        "comment": "Both show."}]}
+
+
+def test_each_mapping_of_the_set_is_on_its_term_once(ontology):
+    stated = mapping_set.mappings()
+    assert sum(len(m) for m in stated.values()) > 40
+    for subject, mapped in stated.items():
+        rows = dict(_rows(ontology, local_name(subject), "en"))
+        assert [(e["predicate"], e["text"], e["comment"]) for e in rows["mappings"]] == [
+            (m["predicate_id"], m["object_id"], m["comment"]) for m in mapped], subject
+        for name in ("exact_match", "close_match", "broad_match", "narrow_match", "related_match"):
+            shown = {e["href"] for e in rows.get(name, [])}
+            assert not shown & {str(m["object"]) for m in mapped}, (subject, name)

@@ -23,7 +23,7 @@ from functools import lru_cache
 from rdflib import OWL, RDF, RDFS, BNode, Graph, URIRef
 from rdflib.namespace import DCTERMS, SKOS, Namespace
 
-from peersupport.vocabulary import class_diagram, manchester, scheme_trees
+from peersupport.vocabulary import class_diagram, manchester, mapping_set, scheme_trees
 from peersupport.vocabulary.graph import ONTOLOGY_IRI, is_term_iri, load_ontology, local_name, section_name, source_id
 from peersupport.vocabulary.labels import label, sort_key
 
@@ -104,13 +104,19 @@ def term(graph: Graph, node: URIRef, level: int = 3, lang: str = "en") -> dict:
     rows += [_row("scope_note", "text", [str(n)]) for n in notes[0] + notes[1]]
     rows += _bilingual(graph, node, SKOS.example, "example", lang)
     rows += _logic(graph, node, lang)
-    for predicate, name in RELATIONS:
-        targets = sorted(t for t in graph.objects(node, predicate) if isinstance(t, URIRef))
+    mapped = mapping_set.mappings().get(node, [])
+    in_mapping_set = {(m["predicate"], m["object"]) for m in mapped}
+    for predicate, name in RELATIONS:  # a mapping the mapping set states is shown with it, below
+        targets = sorted(t for t in graph.objects(node, predicate) if isinstance(t, URIRef) and (predicate, t) not in in_mapping_set)
         if targets:
             rows.append(_row(name, "links", [link(graph, t, lang) for t in targets]))
     narrower = sorted(graph.subjects(SKOS.broader, node))
     if narrower:
         rows.append(_row("narrower", "links", [link(graph, n, lang) for n in narrower]))
+    if mapped:
+        rows.append(_row("mappings", "mappings", [{"predicate": m["predicate_id"], "href": link(graph, m["object"], lang)["href"],
+                                                   "text": m["object_id"], "label": m["object_label"], "comment": m["comment"]}
+                                                  for m in mapped]))
     cited = sorted(graph.objects(node, DCTERMS.source))
     if cited:
         rows.append(_row("source", "links", [source_link(graph, s) for s in cited]))
