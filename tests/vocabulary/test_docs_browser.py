@@ -67,6 +67,8 @@ def test_the_logic_of_a_defined_class_links_its_terms(browser, base):  # noqa: F
     assert cell.text == "DescribedRole and ((canDecline value false) or (consentAsked value false))"
     assert [a.get_attribute("href").rsplit("/", 1)[1] for a in cell.find_elements(By.TAG_NAME, "a")] == [
         "vocab.html#DescribedRole", "vocab.html#canDecline", "vocab.html#consentAsked"]
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    section.screenshot(str(SCREENSHOTS / "vocabulary-logic.png"))
 
 
 def test_the_written_files_open_offline_and_pass_axe(browser, tmp_path):  # noqa: F811
