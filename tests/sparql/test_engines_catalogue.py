@@ -75,7 +75,7 @@ def _answers(endpoint: str, name: str, given: dict) -> tuple[str, str]:
 
 def test_the_cases_cover_every_query_and_parameter():
     assert {name for name, _ in CASES} == {q.name for q in catalogue()}
-    assert len(CASES) == 46
+    assert len(CASES) == 48
 
 
 @pytest.mark.parametrize("name, given", CASES, ids=IDS)
