@@ -17,7 +17,6 @@
 from __future__ import annotations
 
 import json
-import statistics
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -148,6 +147,3 @@ def one_copy(files_json: list, costs: Costs, repeat: int = SMALL_REPEAT) -> None
     costs.floor_small = {name: Timing(entry["samples"], rows=entry["rows"])
                          for name, entry in costs.one_copy.pop("floor").items()}
 
-
-def median_ms(timing: Timing | None) -> float | None:
-    return None if timing is None or not timing.samples else statistics.median(timing.samples) * 1000
