@@ -68,6 +68,10 @@ class EngineReader:
         if response.status_code != 200:
             raise RemoteReadError(f"the engine at {self.endpoint} refused to give {what}: "
                                   f"{response.status_code} {response.text[:200].strip()}")
+        if "X-SPARQL-MaxRows" in response.headers:  # Virtuoso's sign that it cut the answer short
+            raise RemoteReadError(f"the engine at {self.endpoint} cut its answer for {what} at "
+                                  f"{response.headers['X-SPARQL-MaxRows']} rows: raise its limit (Virtuoso: "
+                                  f"ResultSetMaxRows) or lower PEERSUPPORT_REMOTE_BATCH")
         return response
 
     def select(self, query: str, what: str) -> list[dict]:
