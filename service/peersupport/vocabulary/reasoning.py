@@ -194,6 +194,11 @@ def _reasoned(graph: Graph):
         raise ReasonerUnavailable("HermiT needs a Java runtime (install default-jre-headless)")
     import owlready2
 
+    modules = [(o, RDF.type, OWL.Ontology) for o in graph.subjects(RDF.type, OWL.Ontology) if str(o) != str(PS)]
+    if modules:  # owlready2 reads a file as one ontology; a second header (the alignment module) derails it
+        graph = graph + Graph()
+        for triple in modules:
+            graph.remove(triple)
     data = graph.serialize(format="nt", encoding="utf-8")
     with _lock:
         world = owlready2.World()
