@@ -41,4 +41,4 @@ def test_the_installed_wheel_reads_its_own_files(wheel, tmp_path):
             "print(p.__file__.startswith(sys.argv[1])); print(sorted(f.name for f in r.ontology_files()))")
     result = subprocess.run([sys.executable, "-c", code, str(target)], capture_output=True, text=True, cwd=tmp_path, check=True)
     assert result.stdout.splitlines()[0] == "True"
-    assert result.stdout.splitlines()[1] == "['findings.ttl', 'peer-support.ttl', 'schemes.ttl']"
+    assert result.stdout.splitlines()[1] == "['alignments.ttl', 'findings.ttl', 'peer-support.ttl', 'schemes.ttl']"
