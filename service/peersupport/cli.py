@@ -128,10 +128,11 @@ def _cmd_serve(args) -> int:
         return 2
     if not settings.sparql_endpoint:
         # Load before the server starts, so a broken file is reported plainly instead of as a failed start-up.
-        from peersupport.store.loading import LoadError, prepare_store
+        from peersupport.sparql.embedded import prestart
+        from peersupport.store.loading import LoadError
 
         try:
-            prepare_store(settings.store, settings.files)
+            prestart(settings)
         except LoadError as error:
             print(f"peersupport serve: {error}", file=sys.stderr)
             return 2

@@ -1,6 +1,8 @@
 """Loading files into the embedded store: one graph per file, reload only on change, and atomic
 per graph, so neither a crash during a load nor one while serving leaves anything half-loaded."""
 
+import hashlib
+import json
 import logging
 import os
 import signal
@@ -14,7 +16,7 @@ import pytest
 
 from peersupport.store.loading import LoadError, current_generation, extra_files, graph_name, prepare_store
 
-from ..service_fixtures import free_port, start_service, stop, wait_until_up
+from ..service_fixtures import free_port, start_service, stop, until, wait_until_up
 
 
 def write_triples(path: Path, count: int, tag: str = "v1") -> Path:
@@ -140,16 +142,30 @@ def _kill_while_loading(process: subprocess.Popen, name: str) -> None:
             os.kill(process.pid, signal.SIGKILL)
             process.wait()
             rest = process.stderr.read()
-            assert f"{name}: " not in rest and "ready" not in rest, f"the load ended before the kill: {rest}"
+            # The in-memory copy may be ready: what must not be is the generation on disk.
+            assert f"{name}: " not in rest and "store gen-" not in rest, f"the load ended before the kill: {rest}"
             return
     pytest.fail("the server never started loading " + name)
 
 
+def _generation_holds(store_dir: Path, data: Path) -> bool:
+    """Whether the generation CURRENT names holds every file of ``data`` as it is now (the server
+    answers from memory before that generation is complete)."""
+    generation = current_generation(store_dir)
+    if generation is None:
+        return False
+    manifest = json.loads(generation.with_suffix(".json").read_text())
+    held = {name: entry["sha256"] for name, entry in manifest.items() if name.startswith("local/")}
+    return held == {f"local/data/{path.name}": hashlib.sha256(path.read_bytes()).hexdigest() for path in data.iterdir()}
+
+
 def _serve_until_up(store_dir: Path, data: Path) -> str:
-    """Run the server until it answers, stop it, and return what it logged."""
+    """Run the server until it answers and its generation on disk is complete, stop it, and
+    return what it logged."""
     base, process = _serve(store_dir, data)
     try:
         wait_until_up(base + "/healthz", process, seconds=120)
+        until(lambda: _generation_holds(store_dir, data), seconds=120, what="the generation on disk")
     finally:
         stop(process)
     return process.stderr.read()
@@ -199,6 +215,7 @@ def test_kill_9_while_serving_keeps_every_graph(tmp_path):
     write_triples(data / "a.nt", 1000)
     base, process = _serve(store_dir, data)
     wait_until_up(base + "/healthz", process)
+    until(lambda: _generation_holds(store_dir, data), what="the generation on disk")
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
     base, process = _serve(store_dir, data)

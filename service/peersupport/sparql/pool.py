@@ -33,6 +33,7 @@ import logging
 import math
 import multiprocessing
 import os
+import pickle
 import queue
 import resource
 import signal
@@ -48,7 +49,8 @@ import pyoxigraph as ox
 from peersupport.errors import Busy, InternalError, ServiceError, Timeout
 from peersupport.sparql.execution import run_query
 from peersupport.sparql.jobs import QueryJob, Reply
-from peersupport.store.loading import load_in_memory
+from peersupport.store.loading import LoadError, load_in_memory, parse_in_memory
+from peersupport.store.progress import Display
 
 log = logging.getLogger(__name__)
 
@@ -95,13 +97,39 @@ def _serve_jobs(connection: Connection, store: ox.Store, limits: tuple) -> None:
         connection.send(answer)
 
 
-def _holder_main(control: socket.socket, generation: str, files: list, in_memory: bool, limits: tuple) -> None:
-    """The holder: load the store (in memory) once, then fork a worker for each socket the pool
-    sends, and tell the pool the worker's pid."""
+class _Forward:
+    """The holder's side of the load's progress (``store.progress.Display``'s methods): each call
+    sent to the pool, which shows it."""
+
+    def __init__(self, control: socket.socket):
+        self._control = control
+
+    def __getattr__(self, method: str):
+        return lambda *args: _send_message(self._control, (method, *args))
+
+
+def _send_message(control: socket.socket, message: tuple) -> None:
+    data = pickle.dumps(message)
+    control.sendall(struct.pack("!i", len(data)) + data)
+
+
+def _holder_main(control: socket.socket, generation: str | None, files: list, in_memory: bool, limits: tuple,
+                 checksums: dict | None = None) -> None:
+    """The holder: load the store (in memory) once, from ``generation`` and the files unchanged
+    since it, or with no generation yet from the files alone, passing its progress to the pool;
+    then fork a worker for each socket the pool sends, and tell the pool the worker's pid."""
     _die_with_parent()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps exited workers
-    store = load_in_memory(Path(generation), files) if in_memory else None
-    control.sendall(b"R")
+    store = None
+    if in_memory:
+        report = _Forward(control)
+        try:
+            store = (load_in_memory(Path(generation), files, checksums, report) if generation is not None
+                     else parse_in_memory(files, report))
+        except (LoadError, OSError) as error:
+            _send_message(control, ("failed", str(error)))
+            return
+    _send_message(control, ("ready",))
     while True:
         try:
             message, fds, _, _ = socket.recv_fds(control, 1, 1)
@@ -137,15 +165,35 @@ def _receive_exactly(sock: socket.socket, size: int) -> bytes:
 class _Holder:
     """The pool's side of the holder process."""
 
-    def __init__(self, context, generation: str, files: list, in_memory: bool, limits: tuple):
+    def __init__(self, context, generation: str | None, files: list, in_memory: bool, limits: tuple,
+                 checksums: dict | None = None):
         self.control, theirs = socket.socketpair()
-        self.process = context.Process(target=_holder_main, args=(theirs, generation, files, in_memory, limits),
-                                       name="query-worker-holder", daemon=True)
+        self.process = context.Process(target=_holder_main, name="query-worker-holder", daemon=True,
+                                       args=(theirs, generation, files, in_memory, limits, checksums))
         self.process.start()
         theirs.close()
         self._lock = threading.Lock()
-        if _receive_exactly(self.control, 1) != b"R":
-            raise RuntimeError("the query worker holder could not load the store")
+        try:
+            self._follow_load()
+        except BaseException:
+            self.close()
+            raise
+
+    def _follow_load(self) -> None:
+        """Show the load's progress as the holder sends it, until it is ready. Raises LoadError
+        when a file does not parse."""
+        display = Display()
+        while True:
+            try:
+                size = struct.unpack("!i", _receive_exactly(self.control, 4))[0]
+                method, *args = pickle.loads(_receive_exactly(self.control, size))
+            except (OSError, RuntimeError):
+                raise RuntimeError("the query worker holder could not load the store") from None
+            if method == "ready":
+                return
+            if method == "failed":
+                raise LoadError(args[0])
+            getattr(display, method)(*args)
 
     def fork_worker(self) -> tuple[Connection, int]:
         ours, theirs = socket.socketpair()
@@ -217,13 +265,17 @@ class QueryPool:
     background, so the error is raised at once. Create it on a long-lived thread: the holder dies
     with the thread that started it (PR_SET_PDEATHSIG)."""
 
-    def __init__(self, generation: str, files: list | None = None, workers: int = 4, timeout: float = 10.0,
-                 max_rows: int = 10_000, in_memory: bool = True, max_bytes: int | None = None, memory_mb: float = 0):
+    def __init__(self, generation: str | None, files: list | None = None, workers: int = 4, timeout: float = 10.0,
+                 max_rows: int = 10_000, in_memory: bool = True, max_bytes: int | None = None, memory_mb: float = 0,
+                 checksums: dict | None = None):
         """``files``: the (name, path) pairs the generation was loaded from, which the in-memory
-        copy is parsed from where they are unchanged. ``max_bytes``: the answers' byte cap;
-        ``memory_mb``: what each worker may take beyond the store (0: no limit)."""
+        copy is parsed from where they are unchanged (``checksums``: their SHA-256 when just
+        computed); with ``generation`` None (in memory only: the generation is still being
+        built) the copy is parsed from the files alone, and a file that does not parse raises
+        LoadError. ``max_bytes``: the answers' byte cap; ``memory_mb``: what each worker may take
+        beyond the store (0: no limit)."""
         self.timeout, self.max_rows, self.size, self.memory_mb = timeout, max_rows, workers, memory_mb
-        self._holder_args = (generation, list(files or []), in_memory, (max_rows, max_bytes, memory_mb))
+        self._holder_args = (generation, list(files or []), in_memory, (max_rows, max_bytes, memory_mb), checksums)
         self._holder = self._start_holder()
         self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()  # the warmest worker first
         self._all: set[_Worker] = set()
@@ -239,13 +291,17 @@ class QueryPool:
         self._supervisor.start()
 
     def _start_holder(self) -> _Holder:
-        generation, files, in_memory, limits = self._holder_args
+        generation, files, in_memory, limits, checksums = self._holder_args
         started = time.monotonic()
         try:
-            holder = _Holder(multiprocessing.get_context("spawn"), generation, files, in_memory, limits)
+            holder = _Holder(multiprocessing.get_context("spawn"), generation, files, in_memory, limits, checksums)
         except RuntimeError as error:
             log.error("could not start the query workers: %s", error)
             raise
+        except LoadError as error:
+            if not hasattr(self, "_holder"):
+                raise  # the first start: the caller reports the file
+            raise RuntimeError(str(error)) from None  # a restart: tried again, as any failure to start
         log.info("query worker holder %d ready in %.1f s (store %s)", holder.process.pid, time.monotonic() - started,
                  "in memory" if in_memory else "on disk")
         return holder

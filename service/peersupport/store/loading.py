@@ -29,6 +29,7 @@ import pyoxigraph as ox
 
 from peersupport import NAMESPACE
 from peersupport.resources import data_dir
+from peersupport.store.progress import Display, Reading
 
 log = logging.getLogger(__name__)
 GRAPH_BASE = NAMESPACE + "graph/"
@@ -117,16 +118,31 @@ def _write_atomically(path: Path, text: str) -> None:
     os.replace(partial, path)
 
 
-def prepare_store(location: Path, files: list[tuple[str, Path]]) -> Path:
-    """Bring the store at ``location`` up to date with ``files`` and return the folder of the
-    generation to serve. Raises LoadError, leaving the served generation as it was, when a file
-    cannot be parsed."""
+def checksums_of(files: list[tuple[str, Path]]) -> dict[str, str]:
+    return {name: _checksum(path) for name, path in files}
+
+
+def up_to_date(location: Path, files: list[tuple[str, Path]]) -> tuple[Path | None, dict[str, str]]:
+    """The generation served when it holds exactly ``files`` as they are now (else None), and the
+    files' checksums. Deletes what a load cut short left."""
     location.mkdir(parents=True, exist_ok=True)
     current = current_generation(location)
     for abandoned in _delete_abandoned_generations(location, keep=current):
         log.warning("deleted %s (left by a load that was cut short)", abandoned)
+    checksums = checksums_of(files)
+    held = {name: entry["sha256"] for name, entry in _manifest(current).items()}
+    return (current if current is not None and held == checksums else None), checksums
+
+
+def prepare_store(location: Path, files: list[tuple[str, Path]], checksums: dict[str, str] | None = None) -> Path:
+    """Bring the store at ``location`` up to date with ``files`` and return the folder of the
+    generation to serve. Raises LoadError, leaving the served generation as it was, when a file
+    cannot be parsed. ``checksums``: the files' SHA-256 when the caller has just computed them."""
+    served, checksums = up_to_date(location, files) if checksums is None else (None, checksums)
+    if served is not None:
+        return served
+    current = current_generation(location)
     manifest = _manifest(current)
-    checksums = {name: _checksum(path) for name, path in files}
     changed = [(name, path) for name, path in files if manifest.get(name, {}).get("sha256") != checksums[name]]
     gone = sorted(set(manifest) - set(checksums))
     if current is not None and not changed and not gone:
@@ -193,21 +209,31 @@ def _delete_abandoned_generations(location: Path, keep: Path | None) -> list[str
     return deleted
 
 
-def load_in_memory(generation: Path, files: list[tuple[str, Path]]) -> ox.Store:
+def parse_in_memory(files: list[tuple[str, Path]], report=None) -> ox.Store:
+    """An in-memory store holding ``files``, one graph each, parsed strictly (they are being served
+    before any generation holds them). Raises LoadError naming the file, line and column."""
+    store = ox.Store()
+    _parse_files(store, [(name, path, False) for name, path in files], report or Display())
+    return store
+
+
+def load_in_memory(generation: Path, files: list[tuple[str, Path]], checksums: dict[str, str] | None = None,
+                   report=None) -> ox.Store:
     """An in-memory store holding what ``generation`` holds. Oxigraph answers queries several
     times faster from memory than from RocksDB, and parsing a file is faster than reading the
     generation back (10^6 triples: about 3 s against 10 s), so each graph is parsed from its file
-    when the file is still the one loaded (same SHA-256), and copied from the generation only
-    when the file has changed or gone since."""
+    when the file is still the one loaded (same SHA-256; ``checksums`` when just computed), and
+    copied from the generation only when the file has changed or gone since. A file whose
+    SHA-256 matches was parsed strictly into the generation, so it is parsed leniently (IRIs not
+    checked again: 10^6 triples 1.7 s against 2.3 s)."""
     manifest = _manifest(generation)
     paths = dict(files)
-    store, stale = ox.Store(), []
+    store, stale, fresh = ox.Store(), [], []
     for name in sorted(manifest):
         path = paths.get(name)
-        if path is not None and path.exists() and _checksum(path) == manifest[name]["sha256"]:
-            # Store.load, not bulk_load: into memory it is faster, and it starts no thread pool
-            # (the store's owner forks query workers, and only one thread survives a fork).
-            store.load(path=str(path), format=RDF_FORMATS[path.suffix], to_graph=graph_name(name))
+        if path is not None and path.exists() and (
+                (checksums or {}).get(name) or _checksum(path)) == manifest[name]["sha256"]:
+            fresh.append((name, path, True))
         else:
             stale.append(name)
     if stale:
@@ -215,7 +241,27 @@ def load_in_memory(generation: Path, files: list[tuple[str, Path]]) -> ox.Store:
         for name in stale:
             store.extend(on_disk.quads_for_pattern(None, None, None, graph_name(name)))
         del on_disk
+    _parse_files(store, fresh, report or Display())
     return store
+
+
+def _parse_files(store: ox.Store, files: list[tuple[str, Path, bool]], report) -> None:
+    """Parse each (name, path, lenient) into ``store`` with Store.load, not bulk_load: into memory
+    it is as fast, and it starts no thread pool (the store's owner forks query workers, and only
+    one thread survives a fork)."""
+    sizes = [path.stat().st_size for _, path, _ in files]
+    started, before, held = time.monotonic(), 0, len(store)  # len() walks the store: once per file
+    for (name, path, lenient), size in zip(files, sizes):
+        file_started, triples = time.monotonic(), held
+        with path.open("rb") as file:
+            try:
+                store.load(Reading(file, before, sum(sizes), started, report), format=RDF_FORMATS[path.suffix],
+                           to_graph=graph_name(name), lenient=lenient)
+            except SyntaxError as error:
+                raise LoadError(f"cannot load {name}: {error.msg}") from None
+        before, held = before + size, len(store)
+        report.loaded(name, held - triples, time.monotonic() - file_started)
+    report.finished(len(files), held, time.monotonic() - started)
 
 
 def _load_one_graph(store: ox.Store, name: str, path: Path) -> int:

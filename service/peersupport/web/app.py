@@ -23,7 +23,7 @@ from peersupport.web.limits import BodySizeLimit
 from peersupport.sparql.results import GRAPH_TYPES, SELECT_TYPES
 from peersupport.sparql.protocol import sparql_router
 from peersupport.settings import Settings
-from peersupport.store.loading import graph_name, prepare_store
+from peersupport.store.loading import graph_name
 from peersupport.web.access_log import AccessLog
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -69,13 +69,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
             state["executor"] = RemoteEndpoint(settings.sparql_endpoint, settings.timeout, settings.max_rows, engine=settings.sparql_engine)
         else:
-            from peersupport.sparql.pool import QueryPool
             from peersupport.sparql.cache import CachedExecutor
+            from peersupport.sparql.embedded import pool_for
 
-            generation = prepare_store(settings.store, settings.files)
-            pool = QueryPool(str(generation), settings.files, settings.workers, settings.timeout, settings.max_rows,
-                             in_memory=settings.in_memory, max_bytes=settings.max_result_bytes,
-                             memory_mb=settings.worker_memory_mb)
+            pool = pool_for(settings)  # the one peersupport serve started, or a new one
             state["executor"] = CachedExecutor(pool, settings.result_cache_bytes) if settings.result_cache_bytes else pool
         try:
             yield
