@@ -3,13 +3,16 @@ built beside it rather than in front of it.
 
 With the in-memory store (the default) queries never read the generation, so when the files
 changed the pool's holder parses them into memory and the service answers as soon as that copy
-is in, while another process (niced: the parse comes first on 2 cores) builds the new
-generation with ``prepare_store``, which keeps its guarantees: ``CURRENT`` names it only once it
-is complete, and what a crash left is deleted at the next start. The builder dies with the
-server (PR_SET_PDEATHSIG), so it never switches ``CURRENT`` behind a newer start. A file that
-does not parse stops the start (LoadError, naming its line and column) and the builder with it.
-When the generation is up to date the holder reads it as before, and with ``--query-store
-disk`` the generation is built first, since the workers read it.
+is in; then another process (niced: queries come first) builds the new generation with
+``prepare_store``, which keeps its guarantees: ``CURRENT`` names it only once it is complete, and
+what a crash left is deleted at the next start. The builder dies with the server
+(PR_SET_PDEATHSIG), so it never switches ``CURRENT`` behind a newer start; a server stopped
+before the generation is complete builds it again at its next start. A file that does not parse
+stops the start (LoadError, naming its line and column) before any generation is begun. Building
+the generation beside the parse rather than after it was measured slower to serve on 2 cores
+(10^6 triples: 3.8-4.5 s against 3.6 s until /healthz answers). When the generation is up to
+date the holder reads it as before, and with ``--query-store disk`` the generation is built
+first, since the workers read it.
 
 ``peersupport serve`` starts the pool before the web server (``prestart``), so that a broken
 file is reported plainly rather than as a failed start-up, and the app's lifespan takes that
@@ -28,7 +31,7 @@ from peersupport.sparql.pool import QueryPool, _die_with_parent
 from peersupport.store.loading import LoadError, prepare_store, up_to_date
 
 log = logging.getLogger(__name__)
-BUILDER_NICENESS = 10
+BUILDER_NICENESS = 19
 _prestarted: dict[int, QueryPool] = {}
 
 
@@ -50,20 +53,14 @@ def start_pool(settings: Settings) -> QueryPool:
     if not settings.in_memory:
         return QueryPool(str(prepare_store(settings.store, settings.files)), settings.files, **options)
     generation, checksums = up_to_date(settings.store, settings.files)
-    builder = None
-    if generation is None:
+    pool = QueryPool(str(generation) if generation else None, settings.files, checksums=checksums, **options)
+    if generation is None:  # after the parse rather than beside it: 1e6 served in 3.6 s rather than 3.8-4.5 s
         builder = multiprocessing.get_context("spawn").Process(
             target=_build, name="store-generation-builder", daemon=True,
             args=(settings.store, settings.files, checksums, settings.log_level, settings.log_format))
         builder.start()
-        log.info("building the store generation on disk in process %d, beside the in-memory copy", builder.pid)
-    try:
-        return QueryPool(str(generation) if generation else None, settings.files, checksums=checksums, **options)
-    except (LoadError, RuntimeError):
-        if builder is not None:
-            builder.kill()  # what it wrote is not named by CURRENT, and is deleted at the next start
-            builder.join()
-        raise
+        log.info("building the store generation on disk in process %d, while the in-memory copy is served", builder.pid)
+    return pool
 
 
 def _build(location: Path, files: list, checksums: dict, log_level: str, log_format: str) -> None:
@@ -75,5 +72,5 @@ def _build(location: Path, files: list, checksums: dict, log_level: str, log_for
     configure(log_level, log_format)
     try:
         prepare_store(location, files, checksums)
-    except LoadError as error:  # the holder parses the same file and reports it
+    except LoadError as error:  # the file changed since the holder parsed it
         log.error("the store generation was not built: %s", error)
