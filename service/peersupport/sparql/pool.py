@@ -33,7 +33,6 @@ import logging
 import math
 import multiprocessing
 import os
-import pickle
 import queue
 import resource
 import signal
@@ -49,8 +48,8 @@ import pyoxigraph as ox
 from peersupport.errors import Busy, InternalError, ServiceError, Timeout
 from peersupport.sparql.execution import run_query
 from peersupport.sparql.jobs import QueryJob, Reply
+from peersupport.sparql import holder_load
 from peersupport.store.loading import LoadError, load_in_memory, parse_in_memory
-from peersupport.store.progress import Display
 
 log = logging.getLogger(__name__)
 
@@ -97,22 +96,6 @@ def _serve_jobs(connection: Connection, store: ox.Store, limits: tuple) -> None:
         connection.send(answer)
 
 
-class _Forward:
-    """The holder's side of the load's progress (``store.progress.Display``'s methods): each call
-    sent to the pool, which shows it."""
-
-    def __init__(self, control: socket.socket):
-        self._control = control
-
-    def __getattr__(self, method: str):
-        return lambda *args: _send_message(self._control, (method, *args))
-
-
-def _send_message(control: socket.socket, message: tuple) -> None:
-    data = pickle.dumps(message)
-    control.sendall(struct.pack("!i", len(data)) + data)
-
-
 def _holder_main(control: socket.socket, generation: str | None, files: list, in_memory: bool, limits: tuple,
                  checksums: dict | None = None) -> None:
     """The holder: load the store (in memory) once, from ``generation`` and the files unchanged
@@ -122,14 +105,14 @@ def _holder_main(control: socket.socket, generation: str | None, files: list, in
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps exited workers
     store = None
     if in_memory:
-        report = _Forward(control)
+        report = holder_load.Forward(control)
         try:
             store = (load_in_memory(Path(generation), files, checksums, report) if generation is not None
                      else parse_in_memory(files, report))
         except (LoadError, OSError) as error:
-            _send_message(control, ("failed", str(error)))
+            holder_load.send(control, ("failed", str(error)))
             return
-    _send_message(control, ("ready",))
+    holder_load.send(control, ("ready",))
     while True:
         try:
             message, fds, _, _ = socket.recv_fds(control, 1, 1)
@@ -174,26 +157,10 @@ class _Holder:
         theirs.close()
         self._lock = threading.Lock()
         try:
-            self._follow_load()
+            holder_load.follow(self.control, _receive_exactly)
         except BaseException:
             self.close()
             raise
-
-    def _follow_load(self) -> None:
-        """Show the load's progress as the holder sends it, until it is ready. Raises LoadError
-        when a file does not parse."""
-        display = Display()
-        while True:
-            try:
-                size = struct.unpack("!i", _receive_exactly(self.control, 4))[0]
-                method, *args = pickle.loads(_receive_exactly(self.control, size))
-            except (OSError, RuntimeError):
-                raise RuntimeError("the query worker holder could not load the store") from None
-            if method == "ready":
-                return
-            if method == "failed":
-                raise LoadError(args[0])
-            getattr(display, method)(*args)
 
     def fork_worker(self) -> tuple[Connection, int]:
         ours, theirs = socket.socketpair()
