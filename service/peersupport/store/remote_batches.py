@@ -1,12 +1,27 @@
 """The engine's graph in batches of focus nodes, for validation (``store.batched_validation``):
-the nodes are paged through with read-only SELECTs, and each batch's neighbourhood, the triples
+the nodes are listed with one read-only SELECT, and each batch's neighbourhood, the triples
 the shapes and the vocabulary's axioms can read about those nodes, is read with two CONSTRUCTs.
 
-The batch's nodes are the IRIs that are subjects in the graphs, in the order of their string
-(keyset paging: ``STR(?s) > last``, ``LIMIT size``), so each is in exactly one batch; the shapes'
-targets are then found locally in each batch, by the engine that validates it. Blank nodes are
-not paged (an engine's blank node labels need not name the same node in the next query): they are
-read as neighbours, and a graph in which a blank node has a type is refused (``blank_subjects``).
+The batch's nodes are the IRIs that are subjects in the graphs, listed in one pass: one
+``SELECT DISTINCT ?s`` without ``ORDER BY`` (a sort, or keyset paging on ``STR(?s)``, makes every
+listing read and sort all the subjects: 19 s per listing at 10^6 triples on Oxigraph server),
+read as it streams in and spooled to a local temporary file, one IRI a line, so local memory
+stays small; the batches are then read from that file in the engine's order. Each node is in
+exactly one batch (``DISTINCT``), and the merged report is sorted by focus node afterwards, so
+the engine's order does not change the report. The shapes' targets are then found locally in each
+batch, by the engine that validates it. Blank nodes are not listed (an engine's blank node labels
+need not name the same node in the next query): they are read as neighbours, and a graph in which
+a blank node has a type is refused (``blank_subjects``).
+
+Virtuoso caps the rows of an answer (``ResultSetMaxRows``, 10,000 in Debian's ``virtuoso.ini``;
+the tests' throw-away instance sets 1,000,000) and says so with ``X-SPARQL-MaxRows``. A cut
+listing is dropped unread and the subjects are listed again in 16 parts, by the first hex digit of
+``MD5(STR(?s))``, a part cut again in 16 by the next digit, and so on: every subject is in exactly
+one part whatever order the engine answers in, which ``OFFSET`` paging without a sort does not
+promise, and Virtuoso sorts at most 10,000 rows for a ``LIMIT`` (its error SR353). Each part is
+a scan of the graphs, so with the cap at n rows listing S subjects takes about 1 + 16·S/n scans
+(17 at 10^6 triples, ~87,000 subjects, with Debian's cap): raising ``ResultSetMaxRows`` above the
+number of subjects makes it one.
 
 The neighbourhood is a fixed bound, which the shapes and the vocabulary stay within
 (``tests/sparql/test_engines_batches.py`` reads the shapes and the axioms to check it):
@@ -25,17 +40,17 @@ The neighbourhood is a fixed bound, which the shapes and the vocabulary stay wit
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterator
 
 import pyoxigraph as ox
 from rdflib import RDF, Graph, URIRef
 
-from peersupport.store.remote_graphs import EngineReader
+from peersupport.store.remote_graphs import EngineReader, RemoteReadError
 
 DEFAULT_BATCH = 5000
-# Subjects listed per query; Virtuoso sorts at most 10,000 rows for a LIMIT (its error SR353).
-LISTED = {"virtuoso": 10_000}
-LISTED_DEFAULT = 50_000
+_HEX = "0123456789abcdef"
+_MD5_DIGITS = 32  # a listing cut with parts this fine is not cut by the parts' size
 PREFIXES = ("PREFIX org: <http://www.w3.org/ns/org#> PREFIX ps: <https://w3id.org/peer-support/> "
             "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
             "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> ")
@@ -55,21 +70,39 @@ _DEFINITIONS = "?term rdfs:subClassOf* ?s . ?s ?p ?o"
 
 
 def pages(reader: EngineReader, size: int) -> Iterator[list[ox.NamedNode]]:
-    """The IRIs that are subjects of the graphs, ``size`` at a time, in the order of their string.
-    They are listed 50,000 at a time (Virtuoso: 10,000), or ``size`` if more: each listing sorts
-    all the subjects, which took as long for 50,000 as for 5,000 (19 s at 10^6 triples on Oxigraph server)."""
-    last, listed = None, max(size, LISTED.get(reader.engine.name, LISTED_DEFAULT))
-    while True:
-        after = f"&& STR(?s) > {ox.Literal(last.value)}" if last is not None else ""
-        query = (f"SELECT ?s {reader.dataset} WHERE {{ {{ SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER (isIRI(?s) {after}) }} }} }} "
-                 f"ORDER BY STR(?s) LIMIT {listed}")
-        rows = reader.select(query, "the subjects of the graphs")
-        nodes = [ox.NamedNode(row["s"]["value"]) for row in rows if row.get("s", {}).get("type") == "uri"]
-        for start in range(0, len(nodes), size):
-            yield nodes[start:start + size]
-        if len(rows) < listed or not nodes:
+    """The IRIs that are subjects of the graphs, ``size`` at a time, each once, listed in one pass
+    (in parts where the engine cuts its answers) and spooled to a temporary file."""
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
+        _spool(reader, "", spool)
+        spool.seek(0)
+        page = []
+        for line in spool:
+            page.append(ox.NamedNode(line[:-1]))
+            if len(page) == size:
+                yield page
+                page = []
+        if page:
+            yield page
+
+
+def _spool(reader: EngineReader, prefix: str, spool) -> None:
+    """Write to ``spool`` the subjects whose ``MD5(STR(?s))`` begins with ``prefix`` (all when empty),
+    one a line; a listing the engine cut is listed again in 16 parts, each one digit longer."""
+    part = f' && STRSTARTS(MD5(STR(?s)), "{prefix}")' if prefix else ""
+    query = f"SELECT DISTINCT ?s {reader.dataset} WHERE {{ ?s ?p ?o FILTER (isIRI(?s){part}) }}"
+    what = "the subjects of the graphs" + (f" whose MD5 begins with {prefix}" if prefix else "")
+    with reader.stream(query, what) as (cut, rows):
+        if cut is None:
+            for row in rows:
+                node = row["s"]
+                if isinstance(node, ox.NamedNode):  # IRIs hold no line break, so one a line reads back whole
+                    spool.write(node.value + "\n")
             return
-        last = nodes[-1]
+    if len(prefix) == _MD5_DIGITS:
+        raise RemoteReadError(f"the engine at {reader.endpoint} cut its list of subjects at {cut} rows "
+                              f"even in parts: raise its limit (Virtuoso: ResultSetMaxRows)")
+    for digit in _HEX:
+        _spool(reader, prefix + digit, spool)
 
 
 def blank_subjects(reader: EngineReader) -> int:
