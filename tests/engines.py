@@ -21,37 +21,13 @@ import pytest
 from peersupport.sparql.engines import ENGINES
 from peersupport.store.graph_store import load_files
 from peersupport.store.loading import project_files
+from peersupport.store.virtuoso_bulk import virtuoso_ini
 
 from .service_fixtures import free_port, stop, wait_until_up
 
 VIRTUOSO = shutil.which("virtuoso-t")
 # Virtuoso's administrator as a fresh database has it; the database lives only as long as the tests.
 VIRTUOSO_USER, VIRTUOSO_PASSWORD = "dba", "dba"
-
-_INI = """[Database]
-DatabaseFile = {dir}/virtuoso.db
-ErrorLogFile = {dir}/virtuoso.log
-LockFile = {dir}/virtuoso.lck
-TransactionFile = {dir}/virtuoso.trx
-xa_persistent_file = {dir}/virtuoso.pxa
-[TempDatabase]
-DatabaseFile = {dir}/virtuoso-temp.db
-TransactionFile = {dir}/virtuoso-temp.trx
-[Parameters]
-ServerPort = 127.0.0.1:{isql}
-DisableUnixSocket = 1
-DirsAllowed = ., {dir}
-NumberOfBuffers = 20000
-MaxDirtyBuffers = 15000
-CheckpointInterval = 0
-[HTTPServer]
-ServerPort = 127.0.0.1:{http}
-ServerRoot = {dir}
-ServerThreads = 8
-[SPARQL]
-ResultSetMaxRows = 1000000
-MaxQueryExecutionTime = 60
-"""
 
 
 def require_virtuoso() -> None:
@@ -62,12 +38,17 @@ def require_virtuoso() -> None:
         pytest.skip(message)
 
 
-def start_virtuoso(folder: Path) -> tuple[str, subprocess.Popen]:
-    """Virtuoso with an empty database in ``folder``; returns its SPARQL endpoint and process."""
+def start_virtuoso(folder: Path, dirs_allowed: tuple[str, ...] = (), sql_port: int | None = None
+                   ) -> tuple[str, subprocess.Popen]:
+    """Virtuoso with an empty database in ``folder`` (which it may read files from, as from
+    ``dirs_allowed``), its SQL port ``sql_port`` (default: a free one); returns its SPARQL endpoint
+    and process."""
     http = free_port()
-    (folder / "virtuoso.ini").write_text(_INI.format(dir=folder, isql=free_port(), http=http))
+    ini = virtuoso_ini(folder, sql_port or free_port(), http, dirs_allowed=dirs_allowed)
+    (folder / "virtuoso.ini").write_text(ini)
+    # Virtuoso may also read its temporary folder (TMPDIR, else /tmp): its own, so that DirsAllowed is all it reads.
     process = subprocess.Popen([VIRTUOSO, "+foreground", "+configfile", str(folder / "virtuoso.ini")], cwd=folder,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, "TMPDIR": str(folder)})
     endpoint = f"http://127.0.0.1:{http}/sparql"
     wait_until_up(endpoint + "?query=ASK%7B%7D", process)
     return endpoint, process

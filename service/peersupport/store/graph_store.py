@@ -6,12 +6,17 @@ A file whose SHA-256 is the one last loaded is skipped: the hashes are kept in a
 engine (``MANIFEST``), one triple per loaded graph, replaced at the end of a load. Turtle,
 N-Triples and RDF/XML are sent as they are; JSON-LD, which not every engine reads, is sent as
 N-Triples.
+
+When the engine is a Virtuoso on this machine and ``PEERSUPPORT_VIRTUOSO_ISQL`` names its SQL
+port, files are loaded by Virtuoso's bulk loader instead (``store/virtuoso_bulk.py``), with the
+same hashes, progress lines and summary.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +25,7 @@ import httpx
 import pyoxigraph as ox
 
 from peersupport.sparql.engines import Engine
+from peersupport.store import virtuoso_bulk
 from peersupport.store.loading import LOADED_HASHES, RDF_FORMATS, graph_name
 
 log = logging.getLogger(__name__)
@@ -63,35 +69,61 @@ def load_to(endpoint: str, engine_name: str, files: list[tuple[str, Path]], time
 
 
 def load_files(endpoint: str, engine: Engine, files: list[tuple[str, Path]], client: httpx.Client,
-               progress=print) -> LoadSummary:
+               progress=print, environ=None) -> LoadSummary:
     """Put each of ``files`` (name, path) into its graph of the engine behind the query endpoint
-    ``endpoint``; ``progress`` is given one line per file."""
+    ``endpoint``; ``progress`` is given one line per file. ``environ`` (default ``os.environ``)
+    says whether Virtuoso's bulk loader is used."""
     store_url = engine.graph_store_url(endpoint)
     known = _loaded_hashes(endpoint, client)
     summary, started = LoadSummary(), time.monotonic()
-    for index, (name, path) in enumerate(files, start=1):
-        iri = graph_name(name).value
-        body = path.read_bytes()
-        digest = hashlib.sha256(body).hexdigest()
-        if known.get(iri) == digest:
-            summary.skipped.append(name)
-            progress(f"[{index}/{len(files)}] {name}: unchanged, skipped")
-            continue
-        media_type = _SENT_AS.get(path.suffix)
-        if media_type is None:  # JSON-LD
-            body = ox.serialize(ox.parse(body, format=RDF_FORMATS[path.suffix]), format=ox.RdfFormat.N_TRIPLES)
-            media_type = "application/n-triples"
-        sent = time.monotonic()
-        _put(client, store_url, iri, body, media_type, name)
-        count = _count(endpoint, client, iri)
-        known[iri] = digest
-        summary.loaded.append((name, count))
-        progress(f"[{index}/{len(files)}] {name}: {count} triples in {time.monotonic() - sent:.2f} s")
+    try:
+        bulk = virtuoso_bulk.connect(engine.name, os.environ if environ is None else environ, progress)
+    except virtuoso_bulk.BulkLoadError as error:
+        raise RemoteLoadError(str(error)) from None
+    try:
+        for index, (name, path) in enumerate(files, start=1):
+            iri = graph_name(name).value
+            body = path.read_bytes()
+            digest = hashlib.sha256(body).hexdigest()
+            if known.get(iri) == digest:
+                summary.skipped.append(name)
+                progress(f"[{index}/{len(files)}] {name}: unchanged, skipped")
+                continue
+            sent, how = time.monotonic(), ""
+            refusal = bulk.refusal(path) if bulk is not None else None
+            if bulk is not None and refusal is None:
+                count, how = _bulk_load(bulk, path, iri, name), " (Virtuoso's bulk loader)"
+            else:
+                if refusal:
+                    progress(f"[{index}/{len(files)}] {name}: {refusal}, so it is sent with the Graph Store protocol")
+                _put_file(client, store_url, iri, path, body, name)
+                count = _count(endpoint, client, iri)
+            known[iri] = digest
+            summary.loaded.append((name, count))
+            progress(f"[{index}/{len(files)}] {name}: {count} triples in {time.monotonic() - sent:.2f} s{how}")
+    finally:
+        if bulk is not None:
+            bulk.close()
     if summary.loaded:
         manifest = "".join(f"<{iri}> <{SHA256}> \"{digest}\" .\n" for iri, digest in sorted(known.items()))
         _put(client, store_url, MANIFEST, manifest.encode(), "application/n-triples", "the list of loaded files")
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def _put_file(client: httpx.Client, store_url: str, iri: str, path: Path, body: bytes, name: str) -> None:
+    media_type = _SENT_AS.get(path.suffix)
+    if media_type is None:  # JSON-LD
+        body = ox.serialize(ox.parse(body, format=RDF_FORMATS[path.suffix]), format=ox.RdfFormat.N_TRIPLES)
+        media_type = "application/n-triples"
+    _put(client, store_url, iri, body, media_type, name)
+
+
+def _bulk_load(bulk: virtuoso_bulk.BulkLoader, path: Path, iri: str, name: str) -> int:
+    try:
+        return bulk.load(path, iri)
+    except virtuoso_bulk.BulkLoadError as error:
+        raise RemoteLoadError(f"{name}: {error}") from None
 
 
 def _put(client: httpx.Client, store_url: str, iri: str, body: bytes, media_type: str, name: str) -> None:
