@@ -29,6 +29,7 @@ memory. Answers are capped in bytes too (``max_bytes``).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 import multiprocessing
@@ -52,6 +53,8 @@ from peersupport.sparql import holder_load
 from peersupport.store.loading import LoadError, load_in_memory, parse_in_memory
 
 log = logging.getLogger(__name__)
+# A longer query text is written to a worker's pipe from a thread, not from the event loop.
+INLINE_QUERY_CHARS = 64 * 1024
 
 
 def _die_with_parent() -> None:
@@ -378,25 +381,74 @@ class QueryPool:
         log.warning("query worker holder %d restarted with %d workers", holder.process.pid, len(self._all))
 
     def execute(self, job: QueryJob) -> Reply:
-        try:
-            worker = self._idle.get(timeout=self.timeout)
-            while not worker.alive():  # died while idle: the supervisor replaces it
-                self._replace(worker, logging.WARNING, "had died")
-                worker = self._idle.get(timeout=self.timeout)
-            worker.busy = True
-        except queue.Empty:
-            raise Busy(f"all {self.size} query workers are busy: none came free within the time limit of {self.timeout:g} s",
-                       headers={"Retry-After": str(max(1, math.ceil(self.timeout)))}) from None
+        worker = self._take_worker(block=True)
         try:
             worker.connection.send(job)
             answered = worker.connection.poll(self.timeout)
             answer = worker.connection.recv() if answered else None
         except (EOFError, OSError):
-            self._replace(worker, logging.WARNING, "stopped while running a query")
-            raise Busy(self._died_message(), "Send the query again; if it stops again, ask for less (LIMIT, fewer columns).",
-                       headers={"Retry-After": "1"}) from None
+            raise self._stopped_while_running(worker) from None
+        return self._settle(worker, answered, answer)
+
+    async def execute_async(self, job: QueryJob) -> Reply:
+        """``execute`` awaited on the event loop: the worker's reply is awaited by the loop
+        watching its pipe, without a thread (a thread hop costs more than a small query). A large
+        query text, or no worker idle at once, takes ``execute`` on a thread instead: a long write
+        to the pipe, or the wait for a worker, must not hold up the loop."""
+        worker = self._take_worker(block=False) if len(job.query) <= INLINE_QUERY_CHARS else None
+        if worker is None:
+            import anyio
+
+            return await anyio.to_thread.run_sync(self.execute, job)
+        loop = asyncio.get_running_loop()
+        readable = loop.create_future()
+        descriptor = worker.connection.fileno()
+        loop.add_reader(descriptor, lambda: readable.done() or readable.set_result(None))
+        try:
+            worker.connection.send(job)
+            try:
+                await asyncio.wait_for(readable, self.timeout)
+                answered = True
+            except asyncio.TimeoutError:
+                answered = False
+            answer = worker.connection.recv() if answered else None
+        except (EOFError, OSError):
+            raise self._stopped_while_running(worker) from None
+        except BaseException:  # cancelled: the worker's late reply would answer the next job
+            worker.kill()
+            self._replace(worker, logging.INFO, "was stopped when its request was cancelled")
+            raise
+        finally:
+            loop.remove_reader(descriptor)
+        return self._settle(worker, answered, answer)
+
+    def _take_worker(self, block: bool) -> _Worker | None:
+        """An idle live worker, marked busy; without ``block`` None when none is idle now, else
+        ``Busy`` when none came free within the time limit."""
+        try:
+            worker = self._idle.get(block, self.timeout)
+            while not worker.alive():  # died while idle: the supervisor replaces it
+                self._replace(worker, logging.WARNING, "had died")
+                worker = self._idle.get(block, self.timeout)
+        except queue.Empty:
+            if not block:
+                return None
+            raise Busy(f"all {self.size} query workers are busy: none came free within the time limit of {self.timeout:g} s",
+                       headers={"Retry-After": str(max(1, math.ceil(self.timeout)))}) from None
+        worker.busy = True
+        return worker
+
+    def _stopped_while_running(self, worker: _Worker) -> Busy:
+        self._replace(worker, logging.WARNING, "stopped while running a query")
+        return Busy(self._died_message(), "Send the query again; if it stops again, ask for less (LIMIT, fewer columns).",
+                    headers={"Retry-After": "1"})
+
+    def _settle(self, worker: _Worker, answered: bool, answer) -> Reply:
+        """The job's outcome: past the time limit the worker is killed (the replacer starts a
+        fresh one) and ``Timeout`` raised; else the worker is idle again and its answer returned,
+        or the error it sent raised."""
         if not answered:
-            worker.kill()  # stop the work now; the replacer starts a fresh worker
+            worker.kill()
             self._replace(worker, logging.INFO, f"was stopped at the time limit of {self.timeout:g} s")
             raise Timeout(f"query stopped: it ran longer than the time limit of {self.timeout:g} s")
         worker.busy = False

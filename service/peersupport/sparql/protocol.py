@@ -20,6 +20,7 @@ from urllib.parse import parse_qs, urlencode
 import anyio
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.routing import Route
 
 from peersupport.errors import BadRequest, InputError, NotAcceptable, Refused, UnsupportedFormat
 from peersupport.sparql.jobs import Executor, QueryJob, Reply
@@ -100,13 +101,15 @@ def check_query(query: str) -> None:
         raise BadRequest("SERVICE is refused: this endpoint makes no requests to other endpoints")
 
 
-def check_dataset(query: str, params: dict[str, list[str]], known_graphs: Callable[[], set[str]]) -> None:
+def named_graphs(query: str, params: dict[str, list[str]]) -> list[str]:
+    """The graphs a request's dataset names: FROM, FROM NAMED and the graph parameters."""
+    return dataset_iris(query) + params.get("default-graph-uri", []) + params.get("named-graph-uri", [])
+
+
+def check_dataset(named: list[str], known_graphs: Callable[[], set[str]]) -> None:
     """Refuse a dataset naming a graph the store does not hold: FROM and the graph parameters
     only ever select graphs of the store, so there is nothing to fetch, and saying so beats an
-    empty answer. ``known_graphs`` is asked only when the query names a dataset."""
-    named = dataset_iris(query) + params.get("default-graph-uri", []) + params.get("named-graph-uri", [])
-    if not named:
-        return
+    empty answer."""
     known = known_graphs()
     unknown = [iri for iri in named if iri not in known]
     if unknown:
@@ -115,10 +118,24 @@ def check_dataset(query: str, params: dict[str, list[str]], known_graphs: Callab
                          "GET /sparql describes the service and lists its graphs.")
 
 
-def _checked_job(query: str, params: dict[str, list[str]], accept: str | None,
-                 known_graphs: Callable[[], set[str]]) -> QueryJob:
-    check_query(query)
-    check_dataset(query, params, known_graphs)
+# A query text up to this size is checked on the event loop (about 40 µs for a small query); a
+# longer one on a thread, as tokenising it takes longer.
+INLINE_CHECK_CHARS = 16 * 1024
+
+
+async def checked_job(query: str, params: dict[str, list[str]], accept: str | None,
+                      known_graphs: Callable[[], set[str]]) -> QueryJob:
+    """The job for a query that may run. A long text is checked on a thread, and so is a dataset
+    (``known_graphs`` may ask a remote engine)."""
+    if len(query) > INLINE_CHECK_CHARS:
+        check = anyio.to_thread.run_sync
+    else:
+        async def check(function, *args):
+            return function(*args)
+    await check(check_query, query)
+    named = await check(named_graphs, query, params)
+    if named:
+        await anyio.to_thread.run_sync(check_dataset, named, known_graphs)
     return job_for(query, params, accept)
 
 
@@ -171,18 +188,26 @@ def to_response(reply: Reply) -> Response:
     return Response(content=reply.body, media_type=reply.media_type, headers=headers)
 
 
+async def execute(executor: Executor, job: QueryJob) -> Reply:
+    """The executor's reply, awaited: on the event loop where the executor can be awaited
+    (``execute_async``: the query pool), else on a thread."""
+    awaitable = getattr(executor, "execute_async", None)
+    if awaitable is not None:
+        return await awaitable(job)
+    return await anyio.to_thread.run_sync(executor.execute, job)
+
+
 async def answer(executor: Executor, job: QueryJob) -> Response:
-    reply = await anyio.to_thread.run_sync(executor.execute, job)
-    return to_response(reply)
+    return to_response(await execute(executor, job))
 
 
-def sparql_router(get_executor: Callable[[], Executor], describe: Callable[[str], bytes],
-                  known_graphs: Callable[[], set[str]], path: str = "/sparql", query_page: str = "/query") -> APIRouter:
-    """The protocol router. ``describe(media_type)`` gives the service description in Turtle
-    or JSON-LD; browsers asking for HTML without a query are sent to ``query_page``; a dataset
-    may name only the graphs ``known_graphs()`` gives (asked per query naming a dataset: a remote
-    engine's list changes as graphs are loaded into it)."""
-    router = APIRouter()
+
+def sparql_endpoint(get_executor: Callable[[], Executor], describe: Callable[[str], bytes],
+                    known_graphs: Callable[[], set[str]], query_page: str = "/query"):
+    """The protocol's endpoint, ``async (request) -> Response``. ``describe(media_type)`` gives
+    the service description in Turtle or JSON-LD; browsers asking for HTML without a query are
+    sent to ``query_page``; a dataset may name only the graphs ``known_graphs()`` gives (asked
+    per query naming a dataset: a remote engine's list changes as graphs are loaded into it)."""
 
     async def handle(request: Request) -> Response:
         query, params = await read_request(request)
@@ -198,16 +223,28 @@ def sparql_router(get_executor: Callable[[], Executor], describe: Callable[[str]
         accept = request.headers.get("accept")
         if request.method == "GET" and opens_editor(accept, params):
             return RedirectResponse(editor_address(query_page, query, params), status_code=303, headers={"Vary": "Accept"})
+        try:
+            return to_response(await execute(get_executor(), await checked_job(query, params, accept, known_graphs)))
+        except BadRequest as error:
+            raise syntax_error(query, error) or error from None
 
-        def check_and_run() -> Reply:
-            try:
-                return get_executor().execute(_checked_job(query, params, accept, known_graphs))
-            except BadRequest as error:
-                raise syntax_error(query, error) or error from None
+    return handle
 
-        # Reading a large query text takes time too: both off the event loop, in one hop.
-        return to_response(await anyio.to_thread.run_sync(check_and_run))
 
+def sparql_routes(get_executor: Callable[[], Executor], describe: Callable[[str], bytes],
+                  known_graphs: Callable[[], set[str]], path: str = "/sparql", query_page: str = "/query") -> list[Route]:
+    """The endpoint as plain Starlette routes, for the front of the application's routes: a
+    FastAPI route's request handling (dependencies, response validation) costs as much as a
+    small query. ``sparql_router`` documents the same endpoint in the OpenAPI description."""
+    return [Route(path, sparql_endpoint(get_executor, describe, known_graphs, query_page), methods=["GET", "POST"])]
+
+
+def sparql_router(get_executor: Callable[[], Executor], describe: Callable[[str], bytes],
+                  known_graphs: Callable[[], set[str]], path: str = "/sparql", query_page: str = "/query") -> APIRouter:
+    """The protocol as a FastAPI router (see ``sparql_endpoint``): what the OpenAPI description
+    shows, and an app's endpoint where ``sparql_routes`` is not put in front of it."""
+    router = APIRouter()
+    handle = sparql_endpoint(get_executor, describe, known_graphs, query_page)
     description = ("SPARQL 1.1 Protocol: GET ?query=, POST form-encoded or application/sparql-query. "
                    "Read-only; SERVICE and updates are refused.")
     router.add_api_route(path, handle, methods=["GET"], summary="SPARQL 1.1 query endpoint (GET)", description=description,

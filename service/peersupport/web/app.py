@@ -21,7 +21,7 @@ from peersupport.sparql.catalogue_router import catalogue_router
 from peersupport.web.headers import SecurityHeaders
 from peersupport.web.limits import BodySizeLimit
 from peersupport.sparql.results import GRAPH_TYPES, SELECT_TYPES
-from peersupport.sparql.protocol import sparql_router
+from peersupport.sparql.protocol import sparql_router, sparql_routes
 from peersupport.settings import Settings
 from peersupport.store.loading import graph_name
 from peersupport.web.access_log import AccessLog
@@ -96,7 +96,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def describe(media_type: str) -> bytes:
         return service_description("/sparql", graphs(), media_type)
 
-    app.include_router(sparql_router(lambda: state["executor"], describe, lambda: set(graphs())))
+    endpoint = (lambda: state["executor"], describe, lambda: set(graphs()))
+    app.include_router(sparql_router(*endpoint))  # its OpenAPI description
+    app.router.routes.insert(0, *sparql_routes(*endpoint))  # the same endpoint, answering: matched first
     app.include_router(catalogue_router(lambda: state["executor"]))
     from peersupport.web.query_editor import query_editor_router
     app.include_router(query_editor_router())
