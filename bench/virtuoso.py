@@ -1,9 +1,9 @@
 """Virtuoso's bulk loader on the benchmark's files, for the "load until served" comparison.
 
 A throw-away Virtuoso (Debian's ``virtuoso-t``) is started on loopback ports with an empty
-database in a temporary folder, as ``tests/engines.py`` starts it, but with the buffers Virtuoso's
-documentation recommends for a 4 GB share of memory (so that the loader is not starved at 10^7
-triples). The timed part is one ``isql`` session: ``ld_add(file, graph)`` for each file (one
+database in a temporary folder, with the ini ``tests/engines.py`` gives it
+(``store.virtuoso_bulk.virtuoso_ini``) but the buffers Virtuoso's documentation recommends for a
+4 GB share of memory (so that the loader is not starved at 10^7 triples). The timed part is one ``isql`` session: ``ld_add(file, graph)`` for each file (one
 named graph per file, as our service holds them), ``rdf_loader_run()`` and ``checkpoint``, from
 the command's start to its end; starting the server is not counted. The triples are then counted
 over SPARQL, so a load that dropped triples shows.
@@ -21,37 +21,15 @@ from pathlib import Path
 import httpx
 
 from peersupport.store.loading import graph_name
+from peersupport.store.virtuoso_bulk import virtuoso_ini
 
 from .servers import _stop, free_port, wait_until_up
 
 SERVER = shutil.which("virtuoso-t")
 ISQL = shutil.which("isql-vt") or shutil.which("isql")
 USER, PASSWORD = "dba", "dba"  # a fresh database's administrator; the database is deleted afterwards
-
-_INI = """[Database]
-DatabaseFile = {dir}/virtuoso.db
-ErrorLogFile = {dir}/virtuoso.log
-LockFile = {dir}/virtuoso.lck
-TransactionFile = {dir}/virtuoso.trx
-xa_persistent_file = {dir}/virtuoso.pxa
-[TempDatabase]
-DatabaseFile = {dir}/virtuoso-temp.db
-TransactionFile = {dir}/virtuoso-temp.trx
-[Parameters]
-ServerPort = 127.0.0.1:{isql}
-DisableUnixSocket = 1
-DirsAllowed = ., {dir}, {allowed}
-NumberOfBuffers = 340000
-MaxDirtyBuffers = 250000
-CheckpointInterval = 0
-[HTTPServer]
-ServerPort = 127.0.0.1:{http}
-ServerRoot = {dir}
-ServerThreads = 4
-[SPARQL]
-ResultSetMaxRows = 1000000
-MaxQueryExecutionTime = 600
-"""
+# Virtuoso's guide for a 4 GB share of memory; longer queries than the tests allow (the count at 10^7).
+_BUFFERS = {"buffers": 340000, "dirty_buffers": 250000, "http_threads": 4, "query_seconds": 600}
 
 
 @dataclass
@@ -91,8 +69,8 @@ def bulk_load(files, work: Path) -> BulkLoad:
         return BulkLoad(note=reason)
     folder = Path(tempfile.mkdtemp(prefix="virtuoso-", dir=work))
     isql_port, http_port = free_port(), free_port()
-    allowed = ", ".join(sorted({str(Path(path).resolve().parent) for _, path in files}))
-    (folder / "virtuoso.ini").write_text(_INI.format(dir=folder, isql=isql_port, http=http_port, allowed=allowed))
+    allowed = tuple(sorted({str(Path(path).resolve().parent) for _, path in files}))
+    (folder / "virtuoso.ini").write_text(virtuoso_ini(folder, isql_port, http_port, dirs_allowed=allowed, **_BUFFERS))
     process = subprocess.Popen([SERVER, "+foreground", "+configfile", str(folder / "virtuoso.ini")], cwd=folder,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     endpoint = f"http://127.0.0.1:{http_port}/sparql"
