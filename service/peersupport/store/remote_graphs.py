@@ -35,6 +35,10 @@ class RemoteReadError(Exception):
     """The engine could not be reached, or refused to give a graph; the message names it."""
 
 
+class EngineUnreachable(RemoteReadError):
+    """The engine did not answer at all (down, or past the client's time limit): worth trying again."""
+
+
 def iri(text: str) -> ox.NamedNode:
     """``text`` as an IRI term, checked (written into queries only so, as web/store_reads.iri_term does)."""
     try:
@@ -73,7 +77,7 @@ class EngineReader:
         try:
             response = self.client.post(self.endpoint, data={"query": query}, headers={"Accept": accept})
         except httpx.HTTPError as error:
-            raise RemoteReadError(f"the engine at {self.endpoint} did not answer ({type(error).__name__})") from None
+            raise EngineUnreachable(f"the engine at {self.endpoint} did not answer ({type(error).__name__})") from None
         self._check(response, what, cut_is_error=True)
         return response
 
@@ -102,7 +106,7 @@ class EngineReader:
                 body = io.BufferedReader(_ResponseStream(response, float("inf")))
                 yield response.headers.get("X-SPARQL-MaxRows"), _solutions(body, _STREAMED_RESULTS[kind], what)
         except httpx.HTTPError as error:
-            raise RemoteReadError(f"the engine at {self.endpoint} did not answer ({type(error).__name__})") from None
+            raise EngineUnreachable(f"the engine at {self.endpoint} did not answer ({type(error).__name__})") from None
 
     def select(self, query: str, what: str) -> list[dict]:
         """The rows of a SELECT (SPARQL JSON results): variable -> its binding, as the JSON gives it."""

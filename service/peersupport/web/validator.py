@@ -6,12 +6,20 @@ hidden text area, a binary spreadsheet base64-encoded in a hidden field).
 
 When a browser's form cannot be used (bad input), the error carries what the form held
 (``error.form``): ``web/errors.py`` then shows the validator page again, the problems above the
-form still filled in, an uploaded file kept in the page to send again."""
+form still filled in, an uploaded file kept in the page to send again.
+
+``graph=IRI`` validates a graph the service holds. The embedded store's is read whole with one
+CONSTRUCT; in remote mode (``--sparql-endpoint``) the engine's graph may be far larger than this
+process should hold, so it is validated in batches of focus nodes (``store.batched_validation``, its default batch) in
+a worker thread, under the same validation slots.
+An engine that does not answer is a 503 naming it (as "the engine behind this service": its
+address is not told to the web), one that refuses a 502."""
 
 from __future__ import annotations
 
 import base64
 import binascii
+import functools
 from dataclasses import asdict, dataclass
 from urllib.parse import urlencode
 
@@ -19,7 +27,7 @@ import anyio
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from peersupport.errors import BadRequest, NotAcceptable, NotFound, ServiceError, UnsupportedFormat
+from peersupport.errors import BadRequest, Busy, NotAcceptable, NotFound, ServiceError, UnsupportedFormat, UpstreamFailure
 from peersupport.sparql.negotiation import negotiate
 from peersupport.store.loading import GRAPH_BASE
 from peersupport.validation.inputs import (BINARY_FORMATS, ODS_TYPE, XLSX_TYPE, Parsed, detect_format, format_from_name, read_input,
@@ -66,6 +74,7 @@ class Submission:
     parsed: Parsed | None = None  # once read: the graph, and how it was read (encoding, separator, rows)
     name: str | None = None  # the uploaded file's name
     form: FormState | None = None  # what the validator page's form held, for a browser to see it again
+    engine_graph: str | None = None  # remote mode: a graph of the engine, validated there in batches
 
 
 @dataclass
@@ -101,18 +110,49 @@ def _kept(form) -> tuple[bytes, str | None] | None:
 
 
 async def _graph_submission(graph: str, store, lang: str, classify: bool) -> Submission:
-    """A graph of the store (or of the engine in remote mode) to validate, read with CONSTRUCT."""
+    """A graph of the store to validate, read with CONSTRUCT; in remote mode a graph of the engine,
+    named only (``_validate_engine_graph`` validates it there in batches)."""
+    from peersupport.sparql.remote import RemoteEndpoint
     from peersupport.web.store_reads import iri_term, run
 
     executor, graphs = store
     term = iri_term(graph)
-    known = await anyio.to_thread.run_sync(graphs)
+    remote = isinstance(executor(), RemoteEndpoint)
+    try:
+        known = await anyio.to_thread.run_sync(graphs)
+    except UpstreamFailure as error:  # the engine's list of graphs: it did not answer
+        raise _unavailable(str(error)) from None
     if graph not in known:
         raise NotFound(f"the store holds no graph {term}", "Name one of the graphs the service description lists "
                                                              "(GET /sparql), as graph=IRI.")
+    if remote:
+        return Submission(b"", "nt", lang, classify, engine_graph=graph)
     reply = await anyio.to_thread.run_sync(
         run, executor(), f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {term} {{ ?s ?p ?o }} }}", "application/n-triples")
     return Submission(reply.body, "nt", lang, classify)
+
+
+def _unavailable(message: str) -> Busy:
+    return Busy(message, "Try again later; if it goes on, tell the service's operators.",
+                title="The SPARQL engine behind this service does not answer")
+
+
+def _validate_engine_graph(endpoint, submission: Submission):
+    """The report on the engine's graph ``submission.engine_graph``, validated in batches (run in a
+    worker thread); the engine's failures as typed errors, the engine's address left out."""
+    from peersupport.store.batched_validation import validate_engine_graphs
+    from peersupport.store.remote_graphs import EngineUnreachable, RemoteReadError
+
+    try:
+        report, _ = validate_engine_graphs(endpoint.url, [submission.engine_graph], endpoint.engine.name,
+                                           classify=submission.classify)
+    except RemoteReadError as error:
+        message = str(error).replace(f"the engine at {endpoint.url}", "the SPARQL engine behind this service")
+        message = message.replace(f"of {endpoint.url}", "of the engine")
+        if isinstance(error, EngineUnreachable):
+            raise _unavailable(message) from None
+        raise UpstreamFailure(message) from None
+    return report
 
 
 async def _submission(request: Request, store=None) -> Submission:
@@ -175,8 +215,8 @@ def again_link(lang: str, fmt: str | None = None, classify: bool = False) -> str
 def _resend(submission: Submission) -> dict | None:
     """The data to send again for a download, up to RESEND_BYTES: text as text, a binary
     spreadsheet base64-encoded (a text area would change its bytes)."""
-    if len(submission.data) > RESEND_BYTES:
-        return None
+    if len(submission.data) > RESEND_BYTES or submission.engine_graph is not None:
+        return None  # an engine's graph is validated where it is: its data does not ride in the page
     common = {"format": submission.format, "classify": submission.classify}
     if submission.format in BINARY_FORMATS:
         return {"kept": _encoded(submission.data), "kept_name": submission.name or "", **common}
@@ -263,6 +303,11 @@ def validate_router(concurrent: int = 2, store=None) -> APIRouter:
         async with _validation_slots():
             if await request.is_disconnected():
                 raise BadRequest("the client went away")
+            if submission.engine_graph is not None:
+                report = await anyio.to_thread.run_sync(functools.partial(_validate_engine_graph, store[0](), submission))
+                submission.parsed = Parsed(report.data, "turtle")
+                require_roles(submission.parsed)
+                return _answer(request, report, submission, media_type)
             # Parsing and checking run in a worker thread: a large upload must not stall the event
             # loop that answers everyone else. Unreadable data raises InputError, a BadRequest.
             try:
