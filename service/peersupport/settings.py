@@ -91,6 +91,9 @@ TABLE: tuple[Setting, ...] = (
     Setting("validation_seconds", 60.0, "time limit of one validation in seconds (0: none); a validation past it is "
                                          "stopped, its slot freed, and answered 503 naming this limit", _positive(float),
             metavar="SECONDS"),
+    Setting("remote_batch", 5000, "nodes validated at a time when validating a graph of a SPARQL engine (validate "
+                                  "--endpoint): local memory holds one batch (0: the graphs read whole)", _positive(int),
+            metavar="NODES"),
     Setting("sparql_endpoint", None, "answer queries from this remote SPARQL endpoint instead of the embedded store",
             metavar="URL"),
     Setting("sparql_engine", "auto", "the engine behind --sparql-endpoint, which sets how queries are sent to it "
@@ -100,6 +103,14 @@ TABLE: tuple[Setting, ...] = (
     Setting("log_format", "text", "log lines as text, or as one JSON object per line", choices=("text", "json")),
 )
 BY_NAME = {setting.name: setting for setting in TABLE}
+
+
+def from_environment(name: str, environ: dict[str, str] | None = None) -> Any:
+    """One setting's value for a command that has no option for it: the environment's, else the
+    default. Raises SettingError naming a value that cannot be read."""
+    setting = BY_NAME[name]
+    text = (os.environ if environ is None else environ).get(setting.env, "").strip()
+    return setting.read(text) if text else setting.default
 
 
 class Settings:

@@ -149,7 +149,7 @@ def test_a_batch_size_that_is_not_a_number_is_named():
     result = subprocess.run([sys.executable, "-m", "peersupport.cli", "validate", "--endpoint", "http://127.0.0.1:9/query"],
                             capture_output=True, text=True, cwd=REPO, env={**os.environ, "PEERSUPPORT_REMOTE_BATCH": "many"})
     assert (result.returncode, result.stderr) == (
-        2, "peersupport validate: PEERSUPPORT_REMOTE_BATCH is 'many', not a whole number of 0 or more\n")
+        2, "peersupport validate: --remote-batch / PEERSUPPORT_REMOTE_BATCH is 'many', not a whole number of 0 or more\n")
 
 
 # The neighbourhood's bound (store/remote_batches.py), as the shapes and axioms are checked against it.

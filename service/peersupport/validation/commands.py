@@ -132,18 +132,14 @@ def cmd_validate(args) -> int:
     if args.graph and not args.endpoint:
         print("peersupport validate: --graph names a graph of the engine given by --endpoint", file=sys.stderr)
         return 2
+    colour = args.output == "text" and sys.stdout.isatty()
     readings = []
     try:
         if args.endpoint:
-            report = _validate_remote(args, readings)
-            if report is None:
-                return 2
-            data = report.data
-        else:
-            data, report = read_inputs(args.files, args.format, readings), None
+            return _validate_remote(args, colour)
+        data = read_inputs(args.files, args.format, readings)
         require_roles(readings[0] if len(readings) == 1 else data)
-        if report is None:
-            report = validate_graph(data, classify=not args.no_classify)
+        report = validate_graph(data, classify=not args.no_classify)
     except InputError as error:
         print(f"error: {error}", file=sys.stderr)
         if error.hint != InputError.hint:  # a hint that says more than "correct the data at the place named"
@@ -152,41 +148,61 @@ def cmd_validate(args) -> int:
     except (TooLarge, Timeout) as error:  # too large for the fallback, or past the time limit
         print(f"error: {error}", file=sys.stderr)
         return 2
-    colour = args.output == "text" and sys.stdout.isatty()
     origin = readings[0] if len(readings) == 1 else None  # a spreadsheet's rows and columns, for the advice
     sys.stdout.write(render(report, args.output, args.lang, colour, origin))
     return 0 if report.conforms else 1
 
 
-def _validate_remote(args, readings: list):
+def _validate_remote(args, colour: bool) -> int:
     """The report on the graphs named by --graph (all the engine's without it) of the engine at
     --endpoint, validated in batches of ``PEERSUPPORT_REMOTE_BATCH`` nodes (0: read whole, then
-    validated); what was read is also put in ``readings`` as RDF input (for the advice in RDF
-    terms). None, once said, when the engine cannot be read."""
-    from peersupport.store.batched_validation import batch_size, validate_engine_graphs
+    validated as one batch) and written batch by batch (``report.streamed``; HTML is built whole,
+    from the merged report). 2, once said, when the engine cannot be read; raises InputError,
+    TooLarge and Timeout as validating a file does."""
+    from peersupport.settings import SettingError, from_environment
+    from peersupport.store.batched_validation import Batch, batches, validate_engine_graphs
     from peersupport.store.remote_graphs import RemoteReadError, read_graphs
-    from peersupport.validation.inputs import Parsed
+    from peersupport.validation.inputs import Parsed, require_roles
+    from peersupport.validation.report import render
+    from peersupport.validation.report.streamed import STREAMED, StreamedReport
     from peersupport.validation.validate import validate_graph
 
+    classify, streamed = not args.no_classify, None
     try:
-        size = batch_size()
-        if size:
-            report, reading = validate_engine_graphs(args.endpoint, args.graph or [], args.engine,
-                                                     classify=not args.no_classify, size=size)
-            graphs, said = reading.graphs, (f"validated {reading.nodes} nodes in {reading.batches} "
-                                            f"batch{'es' if reading.batches != 1 else ''} of at most {size} "
-                                            f"({reading.triples} triples read)")
+        size = from_environment("remote_batch")
+        if args.output in STREAMED:
+            streamed = StreamedReport(args.output, args.lang, colour)
         else:
+            print(f"peersupport validate: the {args.output} report is built whole, so local memory grows with the "
+                  f"engine's graph; the {', '.join(STREAMED)} reports are written batch by batch", file=sys.stderr)
+        if not size:
             data, graphs = read_graphs(args.endpoint, args.graph or [], args.engine)
-            report, said = None, f"read {len(data)} triples"
-    except RemoteReadError as error:
+            said, report = f"read {len(data)} triples", validate_graph(data, classify=classify)
+            if streamed:
+                streamed.add(Batch(report))
+        elif streamed:
+            readings = []
+            for batch in batches(args.endpoint, args.graph or [], readings, args.engine, classify, size):
+                streamed.add(batch)
+            graphs, said = readings[0].graphs, _batches_said(readings[0], size)
+        else:
+            report, reading = validate_engine_graphs(args.endpoint, args.graph or [], args.engine, classify, size)
+            graphs, said = reading.graphs, _batches_said(reading, size)
+    except (RemoteReadError, SettingError) as error:
         print(f"peersupport validate: {error}", file=sys.stderr)
-        return None
+        return 2
     print(f"{said} from {len(graphs)} graph{'s' if len(graphs) != 1 else ''} of {args.endpoint}", file=sys.stderr)
-    if report is None:
-        report = validate_graph(data, classify=not args.no_classify)
-    readings.append(Parsed(report.data, "turtle"))
-    return report
+    if streamed:
+        streamed.finish(sys.stdout)
+        return 0 if streamed.totals.conforms else 1
+    require_roles(report.data)
+    sys.stdout.write(render(report, args.output, args.lang, colour, Parsed(report.data, "turtle")))
+    return 0 if report.conforms else 1
+
+
+def _batches_said(reading, size: int) -> str:
+    return (f"validated {reading.nodes} nodes in {reading.batches} batch{'es' if reading.batches != 1 else ''} "
+            f"of at most {size} ({reading.triples} triples read)")
 
 
 def cmd_convert(args) -> int:

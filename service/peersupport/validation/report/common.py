@@ -117,7 +117,11 @@ def counts(report: Report) -> dict[str, int]:
 
 
 def tally(report: Report, words: dict) -> str:
-    found = counts(report)
+    return tally_of(counts(report), words)
+
+
+def tally_of(found: dict, words: dict) -> str:
+    """``counts`` in words ("7 violations, 1 warnings, 1 infos")."""
     return words["summary"].format(v=found["violations"], w=found["warnings"], i=found["infos"])
 
 

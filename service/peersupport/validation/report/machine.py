@@ -27,7 +27,7 @@ def _value(node):
     return node.toPython() if isinstance(node, Literal) else str(node)
 
 
-def _result_json(report: Report, result: Result, lang: str, origin) -> dict:
+def result_json(report: Report, result: Result, lang: str, origin) -> dict:
     found = fix(report, origin, result, lang)
     return {
         "focus": str(result.focus), "focus_label": report.label(result.focus),
@@ -57,74 +57,104 @@ def _verdict_json(verdict: Verdict | None) -> dict:
                       for m in verdict.marks]}
 
 
-def to_json(report: Report, lang: str = "en", origin=None) -> str:
-    roles = []
-    for role in report.roles():
-        reading = report.readings.get(str(role))
-        organisation = report.data.value(role, ORG.postIn)
-        roles.append({
-            "role": str(role), "label": report.label(role),
-            "organisation": str(organisation) if organisation is not None else None,
-            "row": (origin.rows.get(role) if origin is not None and getattr(origin, "spreadsheet", False) else None),
-            **_verdict_json(report.verdicts.get(role)),
-            "reads_as": reading.reads_as if reading else None,
-            "evidence": evidence(report, role),
-        })
-    said = summary(report, lang)
-    document = {
-        "conforms": report.conforms,
-        "counts": counts(report),
+def role_json(report: Report, role, origin) -> dict:
+    reading = report.readings.get(str(role))
+    organisation = report.data.value(role, ORG.postIn)
+    return {
+        "role": str(role), "label": report.label(role),
+        "organisation": str(organisation) if organisation is not None else None,
+        "row": (origin.rows.get(role) if origin is not None and getattr(origin, "spreadsheet", False) else None),
+        **_verdict_json(report.verdicts.get(role)),
+        "reads_as": reading.reads_as if reading else None,
+        "evidence": evidence(report, role),
+    }
+
+
+def json_document(conforms: bool, found: dict, said: dict, roles: list, results: list, reasoning_note, engine: str,
+                  engine_note) -> dict:
+    """The JSON report's document, from its parts (``found``: ``common.counts``; ``said``: ``summary``)."""
+    return {
+        "conforms": conforms,
+        "counts": found,
         "summary": {"text": " ".join(s for s in (said["checked"], said["outcomes"]) if s), **said["tally"]},
         "roles": roles,
-        "results": [_result_json(report, r, lang, origin) for r in report.results],
-        "reasoning_note": report.reasoning_note,
-        "shacl_engine": {"name": report.engine, "note": report.engine_note},
+        "results": results,
+        "reasoning_note": reasoning_note,
+        "shacl_engine": {"name": engine, "note": engine_note},
     }
+
+
+def to_json(report: Report, lang: str = "en", origin=None) -> str:
+    document = json_document(report.conforms, counts(report), summary(report, lang),
+                             [role_json(report, role, origin) for role in report.roles()],
+                             [result_json(report, r, lang, origin) for r in report.results],
+                             report.reasoning_note, report.engine, report.engine_note)
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def csv_rows(report: Report, results: list[Result], lang: str, origin) -> list[list]:
+    """The CSV rows of ``results``: roles in the order of their rows, each role's problems in the marks' order."""
+    rows = getattr(origin, "rows", {}) if origin is not None else {}
+    found_rows = []
+    for result in sorted(by_mark(results), key=lambda r: (rows.get(r.focus, 10**9), str(r.focus))):
+        found = fix(report, origin, result, lang)
+        where = found["column"] or (result.path_label or "")
+        if found["letter"]:
+            where = f"{where} ({found['letter']})"
+        found_rows.append([str(result.focus), report.label(result.focus), found["row"] or "", where, result.mark,
+                           result.status, SEVERITY_WORDS.get(result.severity, "result"), spelled(result.message(lang)),
+                           (found["text"] or "").replace("`", "")])
+    return found_rows
+
+
+def csv_text(rows: list[list]) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    return out.getvalue()
 
 
 def to_csv(report: Report, lang: str = "en", origin=None) -> str:
     """One row per problem (role, row, column, mark, status, severity, message, fix), roles in
     the order of their rows, each role's problems in the marks' order."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    rows = getattr(origin, "rows", {}) if origin is not None else {}
-    ordered = sorted(by_mark(report.results), key=lambda r: (rows.get(r.focus, 10**9), str(r.focus)))
-    for result in ordered:
-        found = fix(report, origin, result, lang)
-        where = found["column"] or (result.path_label or "")
-        if found["letter"]:
-            where = f"{where} ({found['letter']})"
-        writer.writerow([str(result.focus), report.label(result.focus), found["row"] or "", where, result.mark, result.status,
-                         SEVERITY_WORDS.get(result.severity, "result"), spelled(result.message(lang)),
-                         (found["text"] or "").replace("`", "")])
-    return out.getvalue()
+    return csv_text([list(CSV_COLUMNS)] + csv_rows(report, report.results, lang, origin))
+
+
+def report_statements(conforms: bool, engine: str, engine_note) -> list[tuple]:
+    """(predicate, object) of the ``sh:ValidationReport`` node: ``conforms`` as SHACL says (no result at all)."""
+    # Which engine validated (and why pySHACL, when it did), as a comment a person reads.
+    return [(RDF.type, SH.ValidationReport), (SH.conforms, Literal(conforms)),
+            (RDFS.comment, Literal(f"validated by the {engine} SHACL engine" + (f": {engine_note}" if engine_note else ""),
+                                   lang="en"))]
+
+
+def result_statements(result: Result) -> list[tuple]:
+    """(predicate, object) of a result's ``sh:ValidationResult`` node."""
+    statements = [(RDF.type, SH.ValidationResult), (SH.focusNode, result.focus), (SH.resultSeverity, result.severity),
+                  (SH.sourceConstraintComponent, result.component), (SH.sourceShape, result.source_shape)]
+    if result.path is not None:
+        statements.append((SH.resultPath, result.path))
+    if result.value is not None:
+        statements.append((SH.value, result.value))
+    return statements + [(SH.resultMessage, Literal(message, lang=lang)) for lang, message in result.messages.items()]
+
+
+def report_graph() -> Graph:
+    """An empty graph with the report's prefixes."""
+    graph = bind_prefixes(Graph())
+    graph.bind("sh", SH)
+    return graph
 
 
 def to_graph(report: Report) -> Graph:
-    graph = bind_prefixes(Graph())
-    graph.bind("sh", SH)
+    graph = report_graph()
     node = BNode()
-    graph.add((node, RDF.type, SH.ValidationReport))
-    graph.add((node, SH.conforms, Literal(not report.results)))
-    # Which engine validated (and why pySHACL, when it did), as a comment a person reads.
-    graph.add((node, RDFS.comment, Literal(f"validated by the {report.engine} SHACL engine"
-                                           + (f": {report.engine_note}" if report.engine_note else ""), lang="en")))
+    for predicate, value in report_statements(not report.results, report.engine, report.engine_note):
+        graph.add((node, predicate, value))
     for result in report.results:
         entry = BNode()
         graph.add((node, SH.result, entry))
-        graph.add((entry, RDF.type, SH.ValidationResult))
-        graph.add((entry, SH.focusNode, result.focus))
-        graph.add((entry, SH.resultSeverity, result.severity))
-        graph.add((entry, SH.sourceConstraintComponent, result.component))
-        graph.add((entry, SH.sourceShape, result.source_shape))
-        if result.path is not None:
-            graph.add((entry, SH.resultPath, result.path))
-        if result.value is not None:
-            graph.add((entry, SH.value, result.value))
-        for lang, message in result.messages.items():
-            graph.add((entry, SH.resultMessage, Literal(message, lang=lang)))
+        for predicate, value in result_statements(result):
+            graph.add((entry, predicate, value))
     return graph
 
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from peersupport.validation.report.advice import fix
 from peersupport.validation.report.citations import spelled
-from peersupport.validation.report.common import (COLOURS, SEVERITY_WORDS, WORDS, by_mark, evidence, fact, group_title,
-                                                  groups, implied, reading_name, result_grounds, tally)
+from peersupport.validation.report.common import (COLOURS, SEVERITY_WORDS, WORDS, by_mark, counts, evidence, fact,
+                                                  group_title, groups, implied, reading_name, result_grounds, tally_of)
 from peersupport.validation.report.summary import summary
 from peersupport.validation.validate import Report, Result
 from peersupport.validation.verdict import Verdict
@@ -66,25 +66,47 @@ def _role_lines(report: Report, focus, lang: str, bold: str, reset: str) -> list
     return lines
 
 
-def to_text(report: Report, lang: str = "en", colour: bool = False, origin=None) -> str:
+def head_lines(said: dict, colour: bool = False) -> list[str]:
+    """The summary's sentences (``summary``), then a blank line."""
+    reset, bold = ("\033[0m", "\033[1m") if colour else ("", "")
+    return [f"{bold}{said['checked']}{reset}"] + ([said["outcomes"]] if said["outcomes"] else []) + [""]
+
+
+def title_line(report: Report, organisation, lang: str, colour: bool = False) -> str:
+    reset, bold = ("\033[0m", "\033[1m") if colour else ("", "")
+    return f"{bold}{group_title(report, organisation, WORDS[lang])}{reset}"
+
+
+def entry_lines(report: Report, focus, results: list[Result], origin, lang: str, colour: bool = False) -> list[str]:
+    """A role (or another focus node) with its verdict and results, or (``focus`` None) an
+    organisation's own results."""
     words = WORDS[lang]
     reset, bold = ("\033[0m", "\033[1m") if colour else ("", "")
-    said = summary(report, lang)
-    lines = [f"{bold}{said['checked']}{reset}"] + ([said["outcomes"]] if said["outcomes"] else []) + [""]
+    lines, indent = [], "  "
+    if focus is not None:
+        lines += _role_lines(report, focus, lang, bold, reset)
+        indent = "    "
+        results = by_mark(results)
+    for result in results:
+        lines += _result_lines(report, result, origin, lang, indent, colour)
+    if not results and focus is not None:
+        lines.append(f"{indent}{words['ok']}")
+    return lines
+
+
+def tail_lines(conforms: bool, found: dict, reasoning_note: str | None, lang: str) -> list[str]:
+    """Whether the report conforms, its counts (``common.counts``) and the reasoning note."""
+    words = WORDS[lang]
+    return [f"{words['conforms'] if conforms else words['fails']} ({tally_of(found, words)})"] + \
+        ([reasoning_note] if reasoning_note else [])
+
+
+def to_text(report: Report, lang: str = "en", colour: bool = False, origin=None) -> str:
+    lines = head_lines(summary(report, lang), colour)
     for organisation, entries in groups(report):
-        lines.append(f"{bold}{group_title(report, organisation, words)}{reset}")
+        lines.append(title_line(report, organisation, lang, colour))
         for focus, results in entries:
-            indent = "  "
-            if focus is not None:
-                lines += _role_lines(report, focus, lang, bold, reset)
-                indent = "    "
-                results = by_mark(results)
-            for result in results:
-                lines += _result_lines(report, result, origin, lang, indent, colour)
-            if not results and focus is not None:
-                lines.append(f"{indent}{words['ok']}")
+            lines += entry_lines(report, focus, results, origin, lang, colour)
         lines.append("")
-    lines.append(f"{words['conforms'] if report.conforms else words['fails']} ({tally(report, words)})")
-    if report.reasoning_note:
-        lines.append(report.reasoning_note)
+    lines += tail_lines(report.conforms, counts(report), report.reasoning_note, lang)
     return "\n".join(lines) + "\n"
