@@ -2,16 +2,16 @@
 the nodes are listed with one read-only SELECT, and each batch's neighbourhood, the triples
 the shapes and the vocabulary's axioms can read about those nodes, is read with two CONSTRUCTs.
 
-The batch's nodes are the IRIs that are subjects in the graphs, listed in one pass: one
-``SELECT DISTINCT ?s`` without ``ORDER BY`` (a sort, or keyset paging on ``STR(?s)``, made every
-listing read and sort all the subjects: at 10^6 triples on Oxigraph server, 86,530 subjects, the
-keyset listing took 20.2 s and this one 3.7 s), read as it streams in and spooled to a local
-temporary file, one IRI a line, so local memory stays small; the batches are then read from
-that file in the engine's order. Each node is in exactly one batch (``DISTINCT``), and the merged
-report is sorted by focus node afterwards, so the engine's order does not change the report. The shapes' targets are then found locally in each
-batch, by the engine that validates it. Blank nodes are not listed (an engine's blank node labels
-need not name the same node in the next query): they are read as neighbours, and a graph in which
-a blank node has a type is refused (``blank_subjects``).
+The batch's nodes are the IRIs that are subjects in the graphs, listed in one pass: one ``SELECT
+DISTINCT ?s`` without ``ORDER BY`` (a sort, or keyset paging on ``STR(?s)``, made every listing
+read and sort all the subjects: at 10^6 triples on Oxigraph server, 86,530 subjects, the keyset
+listing took 20.2 s and this one 3.7 s), read as it streams in and spooled to a local temporary
+file, one IRI a line, so local memory stays small; the batches are then read from that file in the
+engine's order. Each node is in exactly one batch (``DISTINCT``), and the merged report is sorted
+by focus node afterwards, so the engine's order does not change the report. The shapes' targets are
+then found locally in each batch, by the engine that validates it. Blank nodes are not listed (an
+engine's blank node labels need not name the same node in the next query): they are read as
+neighbours, and a graph in which a blank node has a type is refused (``blank_subjects``).
 
 Virtuoso caps the rows of an answer (``ResultSetMaxRows``, 10,000 in Debian's ``virtuoso.ini``;
 the tests' throw-away instance sets 1,000,000) and says so with ``X-SPARQL-MaxRows``. A cut
