@@ -1,8 +1,9 @@
 """``POST /validate?graph=IRI`` in front of a real engine (issue 16): the service validates the
-engine's graph in batches (``store.batched_validation``) and gives the report the same file gives
+engine's graph in batches (``store.batched_validation``, here of 7 nodes: many batches) and gives the report the same file gives
 sent as the body, on Oxigraph server and on Virtuoso, for the API and for the page's form; an
 engine that does not answer is a 503 naming it (not its address), and a graph the engine does not
-hold is a 404 page for a browser."""
+hold is a 404 page for a browser. With ``PEERSUPPORT_REMOTE_BATCH=0`` the graph is read whole, as
+the embedded store's is, and the report page can send it again for a download."""
 
 import pytest
 
@@ -20,7 +21,8 @@ def service(request, tmp_path_factory):
     """(the service's URL, the engine's endpoint): the service in front of the session's engine."""
     endpoint = request.getfixturevalue("oxigraph_server" if request.param == "oxigraph" else "virtuoso")
     url, process = start_service(tmp_path_factory.mktemp("store"), {"PEERSUPPORT_SPARQL_ENDPOINT": endpoint,
-                                                                     "PEERSUPPORT_SPARQL_ENGINE": request.param})
+                                                                     "PEERSUPPORT_SPARQL_ENGINE": request.param,
+                                                                     "PEERSUPPORT_REMOTE_BATCH": "7"})
     yield url, endpoint
     stop(process)
 
@@ -61,6 +63,20 @@ def test_a_graph_the_engine_does_not_hold_is_a_404_page(service, client):
     assert '<p class="message">The store holds no graph &lt;https://example.org/nothing&gt;</p>' in page.text
 
 
+def test_with_batches_of_0_the_graph_is_read_whole(oxigraph_server, tmp_path, client):
+    url, process = start_service(tmp_path, {"PEERSUPPORT_SPARQL_ENDPOINT": oxigraph_server,
+                                            "PEERSUPPORT_SPARQL_ENGINE": "oxigraph", "PEERSUPPORT_REMOTE_BATCH": "0"})
+    try:
+        held = client.post(url + "/validate", params={"graph": PROJECTS}, headers=JSON)
+        sent = _uploaded(client, url)
+        page = client.post(url + "/validate?lang=en", data={"graph": PROJECTS, "lang": "en"}, files={"file": ("", b"")},
+                           headers={"Accept": "text/html"})
+    finally:
+        stop(process)
+    assert held.status_code == 200 and held.json() == sent.json()
+    assert 'name="report" value="csv"' in page.text  # read whole, the graph rides in the page to send again
+
+
 def test_an_engine_that_does_not_answer_is_a_503_naming_it(tmp_path, client):
     endpoint = f"http://127.0.0.1:{free_port()}/query"  # nothing listens there
     url, process = start_service(tmp_path, {"PEERSUPPORT_SPARQL_ENDPOINT": endpoint, "PEERSUPPORT_SPARQL_ENGINE": "oxigraph"},
@@ -84,7 +100,7 @@ def test_an_engine_gone_while_validating_is_a_503_without_its_address():
     remote = RemoteEndpoint(endpoint, engine="oxigraph")
     try:
         with pytest.raises(Busy) as raised:
-            _validate_engine_graph(remote, Submission(b"", "nt", "en", False, engine_graph=PROJECTS))
+            _validate_engine_graph(remote, Submission(b"", "nt", "en", False, engine_graph=PROJECTS), 7)
     finally:
         remote.close()
     assert raised.value.status == 503

@@ -10,10 +10,10 @@ form still filled in, an uploaded file kept in the page to send again.
 
 ``graph=IRI`` validates a graph the service holds. The embedded store's is read whole with one
 CONSTRUCT; in remote mode (``--sparql-endpoint``) the engine's graph may be far larger than this
-process should hold, so it is validated in batches of focus nodes (``store.batched_validation``, its default batch) in
-a worker thread, under the same validation slots.
-An engine that does not answer is a 503 naming it (as "the engine behind this service": its
-address is not told to the web), one that refuses a 502."""
+process should hold, so it is validated in batches of focus nodes (``store.batched_validation``;
+the setting ``remote_batch`` nodes at a time, 0 reading it whole as embedded) in a worker thread,
+under the same validation slots. An engine that does not answer is a 503 naming it (as "the engine
+behind this service": its address is not told to the web), one that refuses a 502."""
 
 from __future__ import annotations
 
@@ -109,9 +109,9 @@ def _kept(form) -> tuple[bytes, str | None] | None:
         raise request_error("kept-not-base64", "choose-file-again") from None
 
 
-async def _graph_submission(graph: str, store, lang: str, classify: bool) -> Submission:
-    """A graph of the store to validate, read with CONSTRUCT; in remote mode a graph of the engine,
-    named only (``_validate_engine_graph`` validates it there in batches)."""
+async def _graph_submission(graph: str, store, lang: str, classify: bool, batch: int) -> Submission:
+    """A graph of the store to validate, read with CONSTRUCT; in remote mode with ``batch`` nodes a
+    batch (not 0), a graph of the engine named only (``_validate_engine_graph`` validates it)."""
     from peersupport.sparql.remote import RemoteEndpoint
     from peersupport.web.store_reads import iri_term, run
 
@@ -125,7 +125,7 @@ async def _graph_submission(graph: str, store, lang: str, classify: bool) -> Sub
     if graph not in known:
         raise NotFound(f"the store holds no graph {term}", "Name one of the graphs the service description lists "
                                                              "(GET /sparql), as graph=IRI.")
-    if remote:
+    if remote and batch:
         return Submission(b"", "nt", lang, classify, engine_graph=graph)
     reply = await anyio.to_thread.run_sync(
         run, executor(), f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {term} {{ ?s ?p ?o }} }}", "application/n-triples")
@@ -137,7 +137,7 @@ def _unavailable(message: str) -> Busy:
                 title="The SPARQL engine behind this service does not answer")
 
 
-def _validate_engine_graph(endpoint, submission: Submission):
+def _validate_engine_graph(endpoint, submission: Submission, batch: int):
     """The report on the engine's graph ``submission.engine_graph``, validated in batches (run in a
     worker thread); the engine's failures as typed errors, the engine's address left out."""
     from peersupport.store.batched_validation import validate_engine_graphs
@@ -145,7 +145,7 @@ def _validate_engine_graph(endpoint, submission: Submission):
 
     try:
         report, _ = validate_engine_graphs(endpoint.url, [submission.engine_graph], endpoint.engine.name,
-                                           classify=submission.classify)
+                                           classify=submission.classify, size=batch)
     except RemoteReadError as error:
         message = str(error).replace(f"the engine at {endpoint.url}", "the SPARQL engine behind this service")
         message = message.replace(f"of {endpoint.url}", "of the engine")
@@ -155,13 +155,13 @@ def _validate_engine_graph(endpoint, submission: Submission):
     return report
 
 
-async def _submission(request: Request, store=None) -> Submission:
+async def _submission(request: Request, store=None, batch: int = 0) -> Submission:
     """What was sent, from a form or from the body; BadRequest or UnsupportedFormat if it cannot be used."""
     content_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     lang = request.query_params.get("lang", "en")
     classify = _yes(request.query_params.get("classify"))
     if request.query_params.get("graph") and store is not None:
-        return await _graph_submission(request.query_params["graph"], store, lang, classify)
+        return await _graph_submission(request.query_params["graph"], store, lang, classify, batch)
     if content_type not in FORM_TYPES:
         fmt = format_from_name(content_type)
         if fmt is None:
@@ -172,7 +172,7 @@ async def _submission(request: Request, store=None) -> Submission:
     upload, text = form.get("file"), str(form.get("text") or "")
     lang, classify = str(form.get("lang") or lang), classify or _yes(form.get("classify"))
     if form.get("graph") and store is not None:  # the page's second form: a graph the service holds
-        return await _graph_submission(str(form["graph"]), store, lang if lang in LANGUAGES else "en", classify)
+        return await _graph_submission(str(form["graph"]), store, lang if lang in LANGUAGES else "en", classify, batch)
     state = FormState(text, str(form.get("format") or ""), classify)
     try:
         if lang not in LANGUAGES:
@@ -265,9 +265,14 @@ def held_graphs(store) -> list[dict]:
     return [{"iri": g, "name": g[len(GRAPH_BASE):] if g.startswith(GRAPH_BASE) else g} for g in graphs if not g.startswith(own)]
 
 
-def validate_router(concurrent: int = 2, store=None) -> APIRouter:
+def validate_router(concurrent: int = 2, store=None, remote_batch: int | None = None) -> APIRouter:
     """The validator's page and API; at most ``concurrent`` validations run at once. ``store``,
-    (executor getter, graph list getter), lets ``graph=IRI`` validate a graph the store holds."""
+    (executor getter, graph list getter), lets ``graph=IRI`` validate a graph the store holds;
+    ``remote_batch`` (default: the setting as the environment gives it) is the nodes a batch holds
+    for a graph of the engine in remote mode, 0 to read it whole."""
+    from peersupport.settings import from_environment
+
+    batch = from_environment("remote_batch") if remote_batch is None else remote_batch
     router = APIRouter(tags=["validator"])
     slots: list[anyio.CapacityLimiter] = []
 
@@ -293,7 +298,7 @@ def validate_router(concurrent: int = 2, store=None) -> APIRouter:
         from peersupport.validation.validate import validate_graph
 
         media_type = negotiate(request.headers.get("accept"), REPORT_TYPES)
-        submission = await _submission(request, store)
+        submission = await _submission(request, store, batch)
         if media_type is None and not submission.download:
             raise NotAcceptable("the report is available as " + ", ".join(REPORT_TYPES))
         if submission.lang not in LANGUAGES:
@@ -304,7 +309,7 @@ def validate_router(concurrent: int = 2, store=None) -> APIRouter:
             if await request.is_disconnected():
                 raise BadRequest("the client went away")
             if submission.engine_graph is not None:
-                report = await anyio.to_thread.run_sync(functools.partial(_validate_engine_graph, store[0](), submission))
+                report = await anyio.to_thread.run_sync(functools.partial(_validate_engine_graph, store[0](), submission, batch))
                 submission.parsed = Parsed(report.data, "turtle")
                 require_roles(submission.parsed)
                 return _answer(request, report, submission, media_type)
