@@ -98,7 +98,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     endpoint = (lambda: state["executor"], describe, lambda: set(graphs()))
     app.include_router(sparql_router(*endpoint))  # its OpenAPI description
-    app.router.routes.insert(0, *sparql_routes(*endpoint))  # the same endpoint, answering: matched first
+    app.router.routes[0:0] = sparql_routes(*endpoint)  # the same endpoint, answering: matched first
     app.include_router(catalogue_router(lambda: state["executor"]))
     from peersupport.web.query_editor import query_editor_router
     app.include_router(query_editor_router())
