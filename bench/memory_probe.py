@@ -1,7 +1,8 @@
 """Why a forked query worker's private memory grows (issue 20), measured on one worker:
-``python -m bench.memory_probe FILE.nt [--trim] [--ksm]`` loads the project's files and FILE into
+``python -m bench.memory_probe FILE.nt [--trim] [--no-pages] [--gil]`` loads the project's files and FILE into
 memory as the pool's holder does (``parse_in_memory``), forks one worker as the holder does, runs
-each benchmark query in it twice (the second run on pages already copied) and, after each, reads from outside the worker:
+each benchmark query in it twice (the second run on pages already copied) and, after each,
+reads from outside the worker:
 
 * its ``/proc/PID/smaps``, split into the anonymous mappings it inherited from the holder (where
   the store lives), the anonymous mappings created since the fork (the query's working memory,
