@@ -103,6 +103,11 @@ class UpstreamFailure(ServiceError):
     hint = "Try again later; if it goes on, tell the service's operators."
 
 
+class EngineUnavailable(UpstreamFailure):
+    """The engine did not answer at all (down, unreachable), as opposed to answering badly."""
+    status, title = 503, "The SPARQL engine behind this service does not answer"
+
+
 class Timeout(ServiceError):
     status, title = 503, "Stopped at the time limit"
     hint = "Ask a narrower question (fewer patterns, a LIMIT), or run it on your own copy of the data."

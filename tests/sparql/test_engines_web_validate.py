@@ -93,13 +93,13 @@ def test_an_engine_that_does_not_answer_is_a_503_naming_it(tmp_path, client):
 
 
 def test_an_engine_gone_while_validating_is_a_503_without_its_address():
-    from peersupport.errors import Busy
+    from peersupport.errors import EngineUnavailable
     from peersupport.web.validator import Submission, _validate_engine_graph
 
     endpoint = f"http://127.0.0.1:{free_port()}/query"
     remote = RemoteEndpoint(endpoint, engine="oxigraph")
     try:
-        with pytest.raises(Busy) as raised:
+        with pytest.raises(EngineUnavailable) as raised:
             _validate_engine_graph(remote, Submission(b"", "nt", "en", False, engine_graph=PROJECTS), 7)
     finally:
         remote.close()

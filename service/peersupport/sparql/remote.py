@@ -53,7 +53,7 @@ class _Deadline(Exception):
     pass
 
 
-class _ResponseStream(io.RawIOBase):
+class ResponseStream(io.RawIOBase):
     """The body of a streamed response as a file, read only as far as the parser asks, and
     refusing to read past the query's deadline."""
 
@@ -117,7 +117,7 @@ class RemoteEndpoint:
                                      headers={"Accept": "application/sparql-results+json"}) as response:
                 if response.status_code != 200:
                     raise _failure(response, _error_text(response, deadline))
-                body = io.BufferedReader(_ResponseStream(response, deadline)).read(GRAPH_LIST_BYTES + 1)
+                body = io.BufferedReader(ResponseStream(response, deadline)).read(GRAPH_LIST_BYTES + 1)
         except (httpx.TimeoutException, _Deadline):
             raise Timeout(f"the SPARQL endpoint did not list its graphs within {self.timeout:g} s") from None
         except httpx.HTTPError:
@@ -173,7 +173,7 @@ class RemoteEndpoint:
         media_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
         if response.status_code != 200:
             raise _failure(response, _error_text(response, deadline))
-        body = io.BufferedReader(_ResponseStream(response, deadline))
+        body = io.BufferedReader(ResponseStream(response, deadline))
         try:
             if media_type in _RESULT_FORMATS:
                 result = ox.parse_query_results(body, format=_RESULT_FORMATS[media_type])
@@ -191,7 +191,7 @@ class RemoteEndpoint:
 
 def _error_text(response: httpx.Response, deadline: float) -> str:
     """The start of an error answer's body (``ERROR_BODY_BYTES`` at the most), as text."""
-    body = io.BufferedReader(_ResponseStream(response, deadline)).read(ERROR_BODY_BYTES)
+    body = io.BufferedReader(ResponseStream(response, deadline)).read(ERROR_BODY_BYTES)
     return body.decode(response.encoding or "utf-8", errors="replace").strip()
 
 

@@ -21,7 +21,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from peersupport.sparql.engines import GRAPH_ACCEPT, RESULTS_ACCEPT, credentials
-from peersupport.sparql.remote import RemoteEndpoint, _ResponseStream
+from peersupport.sparql.remote import RemoteEndpoint, ResponseStream
 
 _STREAMED_RESULTS = {"application/sparql-results+json": ox.QueryResultsFormat.JSON,
                      "application/sparql-results+xml": ox.QueryResultsFormat.XML,
@@ -103,7 +103,7 @@ class EngineReader:
                 kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
                 if kind not in _STREAMED_RESULTS:
                     raise RemoteReadError(f"the engine's answer for {what} is not SPARQL results ({kind or 'no type'})")
-                body = io.BufferedReader(_ResponseStream(response, float("inf")))
+                body = io.BufferedReader(ResponseStream(response, float("inf")))
                 yield response.headers.get("X-SPARQL-MaxRows"), _solutions(body, _STREAMED_RESULTS[kind], what)
         except httpx.HTTPError as error:
             raise EngineUnreachable(f"the engine at {self.endpoint} did not answer ({type(error).__name__})") from None

@@ -27,7 +27,7 @@ import anyio
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from peersupport.errors import BadRequest, Busy, NotAcceptable, NotFound, ServiceError, UnsupportedFormat, UpstreamFailure
+from peersupport.errors import BadRequest, EngineUnavailable, NotAcceptable, NotFound, ServiceError, UnsupportedFormat, UpstreamFailure
 from peersupport.sparql.negotiation import negotiate
 from peersupport.store.loading import GRAPH_BASE
 from peersupport.validation.inputs import (BINARY_FORMATS, ODS_TYPE, XLSX_TYPE, Parsed, detect_format, format_from_name, read_input,
@@ -132,9 +132,8 @@ async def _graph_submission(graph: str, store, lang: str, classify: bool, batch:
     return Submission(reply.body, "nt", lang, classify)
 
 
-def _unavailable(message: str) -> Busy:
-    return Busy(message, "Try again later; if it goes on, tell the service's operators.",
-                title="The SPARQL engine behind this service does not answer")
+def _unavailable(message: str) -> EngineUnavailable:
+    return EngineUnavailable(message)
 
 
 def _validate_engine_graph(endpoint, submission: Submission, batch: int):
