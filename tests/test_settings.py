@@ -54,3 +54,14 @@ def test_serve_refuses_a_bad_environment_value_plainly():
                             env={"PEERSUPPORT_QUERY_STORE": "ram", "PATH": ""})
     assert (result.returncode, result.stderr) == (
         2, "peersupport serve: --query-store / PEERSUPPORT_QUERY_STORE is 'ram': use one of memory, disk\n")
+
+
+def test_a_command_without_the_option_reads_the_setting_from_the_environment():
+    from peersupport.settings import from_environment
+
+    assert from_environment("remote_batch", {}) == 5000
+    assert from_environment("remote_batch", {"PEERSUPPORT_REMOTE_BATCH": " 7 "}) == 7
+    assert from_environment("remote_batch", {"PEERSUPPORT_REMOTE_BATCH": "0"}) == 0
+    with pytest.raises(SettingError) as caught:
+        from_environment("remote_batch", {"PEERSUPPORT_REMOTE_BATCH": "-3"})
+    assert str(caught.value) == "--remote-batch / PEERSUPPORT_REMOTE_BATCH is '-3', not a whole number of 0 or more"
