@@ -120,6 +120,9 @@ def run_size(args, dataset: bench_data.Dataset, work: Path, results: report.Resu
             with results.phase(dataset.label, "start our service"):
                 ours = servers.start_ours(served_store, dataset.generated, args.cap, folder / "ours.log")
         try:
+            waited = bench_costs.wait_for_generation(folder / "ours.log")
+            if waited:
+                log(f"  the generation on disk was built {waited:.1f} s after serving (waited for it before measuring)")
             if "fixed-cost" in args.sections:
                 with results.phase(dataset.label, "fixed cost: small queries over HTTP"):
                     costs.http_small = bench_costs.http_small(ours)

@@ -16,7 +16,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import replace
 
-from peersupport.sparql.jobs import QueryJob, Reply
+from peersupport.sparql.jobs import QueryJob, Reply, execute
 
 # What an entry holds besides its answer's body (the digest, the headers, the dictionary's slot),
 # so that many tiny answers cannot exceed the budget either.
@@ -52,13 +52,29 @@ class CachedExecutor:
         return self._bytes
 
     def execute(self, job: QueryJob) -> Reply:
+        key, reply = self._kept(job)
+        if reply is not None:
+            return reply
+        return self._keep(key, self.executor.execute(job))  # a failure raises: nothing to keep
+
+    async def execute_async(self, job: QueryJob) -> Reply:
+        """As ``execute``, awaiting the executor without a thread where it can be awaited."""
+        key, reply = self._kept(job)
+        if reply is not None:
+            return reply
+        return self._keep(key, await execute(self.executor, job))
+
+    def _kept(self, job: QueryJob) -> tuple[bytes, Reply | None]:
+        """The job's key, and its kept answer marked ``X-Cache: hit`` (None when not kept)."""
         key = job_key(job)
         with self._lock:
             reply = self._answers.get(key)
-            if reply is not None:
-                self._answers.move_to_end(key)
-                return replace(reply, headers={**reply.headers, "X-Cache": "hit"})
-        reply = self.executor.execute(job)  # a failure raises: nothing to keep
+            if reply is None:
+                return key, None
+            self._answers.move_to_end(key)
+            return key, replace(reply, headers={**reply.headers, "X-Cache": "hit"})
+
+    def _keep(self, key: bytes, reply: Reply) -> Reply:
         if _size(reply) <= self.max_bytes // 4:
             with self._lock:
                 if key not in self._answers:

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
+import anyio
+
 
 @dataclass(frozen=True)
 class QueryJob:
@@ -35,3 +37,12 @@ class Executor(Protocol):
         knows of why (``/healthz`` answers 503 when not ok)."""
 
     def close(self) -> None: ...
+
+
+async def execute(executor: Executor, job: QueryJob) -> Reply:
+    """The executor's reply, awaited: on the event loop where the executor can be awaited
+    (``execute_async``: the query pool, the result cache in front of it), else on a thread."""
+    awaitable = getattr(executor, "execute_async", None)
+    if awaitable is not None:
+        return await awaitable(job)
+    return await anyio.to_thread.run_sync(executor.execute, job)

@@ -49,6 +49,7 @@ import pyoxigraph as ox
 from peersupport.errors import Busy, InternalError, ServiceError, Timeout
 from peersupport.sparql.execution import run_query
 from peersupport.sparql.jobs import QueryJob, Reply
+from peersupport.sparql.worker_memory import Budget, Retiring
 from peersupport.sparql import holder_load
 from peersupport.store.loading import LoadError, load_in_memory, parse_in_memory
 
@@ -84,11 +85,13 @@ def _serve_jobs(connection: Connection, store: ox.Store, limits: tuple) -> None:
     (the errors are picklable, and the pool raises them again)."""
     max_rows, max_bytes, memory_mb = limits
     _limit_memory(memory_mb)
+    budget = Budget()
     connection.send("ready")
     while True:
         job = connection.recv()
         if job is None:
             return
+        started = time.monotonic()
         try:
             answer = run_query(store, job, max_rows, max_bytes)
         except ServiceError as error:
@@ -96,7 +99,10 @@ def _serve_jobs(connection: Connection, store: ox.Store, limits: tuple) -> None:
         except Exception:  # the query is not answered, but the store is read-only: the worker goes on
             log.exception("query worker %d: the query failed", os.getpid())
             answer = InternalError("the query failed in the query engine; it was not answered")
-        connection.send(answer)
+        reply = budget.after(answer, time.monotonic() - started)
+        connection.send(reply)
+        if isinstance(reply, Retiring):
+            return  # its copies of the store's pages go with it: a fresh fork takes its place
 
 
 def _holder_main(control: socket.socket, generation: str | None, files: list, in_memory: bool, limits: tuple,
@@ -451,8 +457,12 @@ class QueryPool:
             worker.kill()
             self._replace(worker, logging.INFO, f"was stopped at the time limit of {self.timeout:g} s")
             raise Timeout(f"query stopped: it ran longer than the time limit of {self.timeout:g} s")
-        worker.busy = False
-        self._idle.put(worker)
+        if isinstance(answer, Retiring):
+            self._replace(worker, logging.INFO, f"retired holding {answer.private_mb:.0f} MB of its own memory")
+            answer = answer.answer
+        else:
+            worker.busy = False
+            self._idle.put(worker)
         if isinstance(answer, ServiceError):
             raise answer
         return answer

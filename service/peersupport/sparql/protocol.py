@@ -23,7 +23,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from peersupport.errors import BadRequest, InputError, NotAcceptable, Refused, UnsupportedFormat
-from peersupport.sparql.jobs import Executor, QueryJob, Reply
+from peersupport.sparql.jobs import Executor, QueryJob, Reply, execute
 from peersupport.sparql.negotiation import negotiate
 from peersupport.sparql.results import GRAPH_TYPES, SELECT_TYPES
 from peersupport.sparql.text import dataset_iris, is_update, uses_service
@@ -186,15 +186,6 @@ def syntax_error(query: str, error: BadRequest) -> InputError | None:
 def to_response(reply: Reply) -> Response:
     headers = {"Vary": "Accept", **reply.headers}
     return Response(content=reply.body, media_type=reply.media_type, headers=headers)
-
-
-async def execute(executor: Executor, job: QueryJob) -> Reply:
-    """The executor's reply, awaited: on the event loop where the executor can be awaited
-    (``execute_async``: the query pool), else on a thread."""
-    awaitable = getattr(executor, "execute_async", None)
-    if awaitable is not None:
-        return await awaitable(job)
-    return await anyio.to_thread.run_sync(executor.execute, job)
 
 
 async def answer(executor: Executor, job: QueryJob) -> Response:

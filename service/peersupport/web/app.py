@@ -114,7 +114,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from peersupport.web.shapes_pages import shapes_router
     from peersupport.web.vocabulary import vocabulary_router
 
-    app.include_router(validate_router(settings.validation_slots, (lambda: state["executor"], graphs)))
+    app.include_router(validate_router(settings.validation_slots, (lambda: state["executor"], graphs),
+                                       remote_batch=settings.remote_batch))
     app.include_router(sources_router())  # before the vocabulary: /peer-support/source/… is not a term
     app.include_router(shapes_router())  # before the vocabulary: /peer-support/shapes/ is not a term
     app.include_router(vocabulary_router())
