@@ -29,7 +29,6 @@ memory. Answers are capped in bytes too (``max_bytes``).
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import math
 import multiprocessing
@@ -54,8 +53,6 @@ from peersupport.sparql import holder_load
 from peersupport.store.loading import LoadError, load_in_memory, parse_in_memory
 
 log = logging.getLogger(__name__)
-# A longer query text is written to a worker's pipe from a thread, not from the event loop.
-INLINE_QUERY_CHARS = 64 * 1024
 
 
 def _die_with_parent() -> None:
@@ -394,38 +391,6 @@ class QueryPool:
             answer = worker.connection.recv() if answered else None
         except (EOFError, OSError):
             raise self._stopped_while_running(worker) from None
-        return self._settle(worker, answered, answer)
-
-    async def execute_async(self, job: QueryJob) -> Reply:
-        """``execute`` awaited on the event loop: the worker's reply is awaited by the loop
-        watching its pipe, without a thread (a thread hop costs more than a small query). A large
-        query text, or no worker idle at once, takes ``execute`` on a thread instead: a long write
-        to the pipe, or the wait for a worker, must not hold up the loop."""
-        worker = self._take_worker(block=False) if len(job.query) <= INLINE_QUERY_CHARS else None
-        if worker is None:
-            import anyio
-
-            return await anyio.to_thread.run_sync(self.execute, job)
-        loop = asyncio.get_running_loop()
-        readable = loop.create_future()
-        descriptor = worker.connection.fileno()
-        loop.add_reader(descriptor, lambda: readable.done() or readable.set_result(None))
-        try:
-            worker.connection.send(job)
-            try:
-                await asyncio.wait_for(readable, self.timeout)
-                answered = True
-            except asyncio.TimeoutError:
-                answered = False
-            answer = worker.connection.recv() if answered else None
-        except (EOFError, OSError):
-            raise self._stopped_while_running(worker) from None
-        except BaseException:  # cancelled: the worker's late reply would answer the next job
-            worker.kill()
-            self._replace(worker, logging.INFO, "was stopped when its request was cancelled")
-            raise
-        finally:
-            loop.remove_reader(descriptor)
         return self._settle(worker, answered, answer)
 
     def _take_worker(self, block: bool) -> _Worker | None:
