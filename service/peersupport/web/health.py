@@ -11,10 +11,10 @@ from __future__ import annotations
 import json
 import os
 import time
-from pathlib import Path
 
 from peersupport.errors import ServiceError
 from peersupport.sparql.jobs import QueryJob
+from peersupport.sparql.worker_memory import rollup
 
 COUNT_SECONDS = 5.0  # for counting the triples of every graph, in all
 _COUNTS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
@@ -22,15 +22,9 @@ _COUNTS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?
 
 def process_memory(pid: int, role: str) -> dict | None:
     """``{pid, role, pss_mb, rss_mb}`` of a live process, None when it cannot be read (gone)."""
-    try:
-        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
-    except OSError:
+    kilobytes = rollup(pid)
+    if not kilobytes:
         return None
-    kilobytes = {}
-    for line in text.splitlines():
-        name, _, rest = line.partition(":")
-        if name in ("Pss", "Rss"):
-            kilobytes[name] = int(rest.split()[0])
     return {"pid": pid, "role": role, "pss_mb": round(kilobytes.get("Pss", 0) / 1024, 1),
             "rss_mb": round(kilobytes.get("Rss", 0) / 1024, 1)}
 
