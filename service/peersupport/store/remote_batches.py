@@ -49,7 +49,6 @@ from rdflib import RDF, Graph, URIRef
 
 from peersupport.store.remote_graphs import EngineReader, RemoteReadError
 
-DEFAULT_BATCH = 5000
 _HEX = "0123456789abcdef"
 _MD5_DIGITS = 32  # a listing cut with parts this fine is not cut by the parts' size
 PREFIXES = ("PREFIX org: <http://www.w3.org/ns/org#> PREFIX ps: <https://w3id.org/peer-support/> "
