@@ -53,7 +53,6 @@ class BulkLoader:
     """A session on Virtuoso's SQL port that loads files with its bulk loader."""
 
     connection: SqlConnection
-    address: str
 
     def refusal(self, path: Path) -> str | None:
         """Why ``path`` cannot be bulk-loaded (it then goes over the Graph Store), or None."""
@@ -132,7 +131,7 @@ def connect(engine_name: str, environ, progress) -> BulkLoader | None:
         hint = " (check PEERSUPPORT_ENGINE_USER and PEERSUPPORT_ENGINE_PASSWORD)" if error.state == "28000" else ""
         raise BulkLoadError(f"Virtuoso's SQL port {host}:{port} ({ISQL_VARIABLE}) refused us: "
                             f"{error.message}{hint}") from None
-    return BulkLoader(connection, f"{host}:{port}")
+    return BulkLoader(connection)
 
 
 def distinct_triples(path: Path, iri: str) -> int:
