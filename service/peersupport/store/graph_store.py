@@ -3,7 +3,7 @@ file as in the embedded store, with the SPARQL 1.1 Graph Store HTTP Protocol: ea
 with ``PUT …?graph=IRI``, which replaces the graph, so loading again gives the same graphs.
 
 A file whose SHA-256 is the one last loaded is skipped: the hashes are kept in a graph of the
-engine (``MANIFEST``), one triple per loaded graph, replaced at the end of a load. Turtle,
+engine (``loading.LOADED_HASHES``), one triple per loaded graph, replaced at the end of a load. Turtle,
 N-Triples and RDF/XML are sent as they are; JSON-LD, which not every engine reads, is sent as
 N-Triples.
 
@@ -29,7 +29,6 @@ from peersupport.store import virtuoso_bulk
 from peersupport.store.loading import LOADED_HASHES, RDF_FORMATS, graph_name
 
 log = logging.getLogger(__name__)
-MANIFEST = LOADED_HASHES
 SHA256 = LOADED_HASHES + "#sha256"
 _SENT_AS = {".ttl": "text/turtle", ".nt": "application/n-triples", ".rdf": "application/rdf+xml"}
 
@@ -106,7 +105,7 @@ def load_files(endpoint: str, engine: Engine, files: list[tuple[str, Path]], cli
             bulk.close()
     if summary.loaded:
         manifest = "".join(f"<{iri}> <{SHA256}> \"{digest}\" .\n" for iri, digest in sorted(known.items()))
-        _put(client, store_url, MANIFEST, manifest.encode(), "application/n-triples", "the list of loaded files")
+        _put(client, store_url, LOADED_HASHES, manifest.encode(), "application/n-triples", "the list of loaded files")
     summary.seconds = time.monotonic() - started
     return summary
 
@@ -149,7 +148,7 @@ def _select(endpoint: str, client: httpx.Client, query: str) -> list[dict]:
 
 
 def _loaded_hashes(endpoint: str, client: httpx.Client) -> dict[str, str]:
-    rows = _select(endpoint, client, f"SELECT ?g ?h WHERE {{ GRAPH <{MANIFEST}> {{ ?g <{SHA256}> ?h }} }}")
+    rows = _select(endpoint, client, f"SELECT ?g ?h WHERE {{ GRAPH <{LOADED_HASHES}> {{ ?g <{SHA256}> ?h }} }}")
     return {row["g"]["value"]: row["h"]["value"] for row in rows}
 
 
