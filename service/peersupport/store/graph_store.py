@@ -24,7 +24,7 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 
-from peersupport.sparql.engines import Engine
+from peersupport.sparql.engines import Engine, credentials
 from peersupport.store import virtuoso_bulk
 from peersupport.store.loading import LOADED_HASHES, RDF_FORMATS, graph_name
 
@@ -53,15 +53,11 @@ def load_to(endpoint: str, engine_name: str, files: list[tuple[str, Path]], time
             progress=print) -> tuple[Engine, LoadSummary]:
     """``load_files`` with the engine named (or "auto": told from its answers) and the credentials
     of the environment (``engines.credentials``)."""
-    from peersupport.sparql.engines import ENGINES, credentials
     from peersupport.sparql.remote import RemoteEndpoint
 
-    if engine_name == "auto":
-        probe = RemoteEndpoint(endpoint, timeout=10.0)
-        engine = probe.engine
-        probe.close()
-    else:
-        engine = ENGINES[engine_name]
+    probe = RemoteEndpoint(endpoint, timeout=10.0, engine=engine_name)  # asks the endpoint only for "auto"
+    engine = probe.engine
+    probe.close()
     auth, headers = credentials(scheme=engine.auth)
     with httpx.Client(timeout=timeout, trust_env=False, auth=auth, headers=headers) as client:
         return engine, load_files(endpoint, engine, files, client, progress)
