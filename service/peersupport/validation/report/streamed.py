@@ -21,10 +21,11 @@ import sqlite3
 from dataclasses import dataclass, field
 
 from rdflib import Graph
-from rdflib.namespace import ORG, RDF, SH
+from rdflib.namespace import ORG, RDF
 
 from peersupport.store.batched_validation import Batch, keep_notes
 from peersupport.validation.inputs import Parsed, require_roles
+from peersupport.validation.report.common import counts
 from peersupport.validation.report.machine import (CSV_COLUMNS, csv_rows, csv_text, json_document, report_graph,
                                                    report_statements, result_json, result_statements, role_json)
 from peersupport.validation.report.summary import ORDER, checked_sentence, outcome_sentence
@@ -52,11 +53,10 @@ class Totals:
     notes: Report = field(default_factory=lambda: Report(data=Graph(), results=[]))
 
     def add(self, batch: Batch) -> None:
-        for result in batch.results():
-            self.any_result = True
-            word = {SH.Violation: "violations", SH.Warning: "warnings", SH.Info: "infos"}.get(result.severity)
-            if word:
-                self.found[word] += 1
+        results = batch.results()
+        self.any_result = self.any_result or bool(results)
+        for word, number in counts(Report(data=batch.report.data, results=results)).items():
+            self.found[word] += number
         roles = batch.roles()
         self.outcomes["roles"] += len(roles)
         for verdict in batch.verdicts().values():
