@@ -77,9 +77,12 @@ class EngineReader:
         try:
             response = self.client.post(self.endpoint, data={"query": query}, headers={"Accept": accept})
         except httpx.HTTPError as error:
-            raise EngineUnreachable(f"the engine at {self.endpoint} did not answer ({type(error).__name__})") from None
+            raise self._unreachable(error) from None
         self._check(response, what, cut_is_error=True)
         return response
+
+    def _unreachable(self, error: httpx.HTTPError) -> EngineUnreachable:
+        return EngineUnreachable(f"the engine at {self.endpoint} did not answer ({type(error).__name__})")
 
     def _check(self, response: httpx.Response, what: str, cut_is_error: bool) -> None:
         if response.status_code != 200:
@@ -106,7 +109,7 @@ class EngineReader:
                 body = io.BufferedReader(ResponseStream(response, float("inf")))
                 yield response.headers.get("X-SPARQL-MaxRows"), _solutions(body, _STREAMED_RESULTS[kind], what)
         except httpx.HTTPError as error:
-            raise EngineUnreachable(f"the engine at {self.endpoint} did not answer ({type(error).__name__})") from None
+            raise self._unreachable(error) from None
 
     def select(self, query: str, what: str) -> list[dict]:
         """The rows of a SELECT (SPARQL JSON results): variable -> its binding, as the JSON gives it."""
