@@ -1,7 +1,9 @@
 """Real SPARQL engines for the tests, each started once per test session on loopback ports with a
 throw-away database and loaded with the bundled graphs (one named graph per file) by
 ``peersupport load``'s own loader: Virtuoso (Debian's ``virtuoso-opensource``) and Oxigraph
-server (the ``oxigraph`` PyPI package).
+server (the ``oxigraph`` PyPI package). Also what the engine tests share about them: a client
+that may write to one (``client_for``), the triples it holds (``triples_in``), data generated
+to load (``generated_graph``) and loaded for one test only (``loaded_for_this_test``).
 
 Where Virtuoso is not installed its tests skip, except in CI (``PEERSUPPORT_REQUIRE_VIRTUOSO=1``),
 where its absence is a failure.
@@ -13,6 +15,7 @@ import os
 import shutil
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -20,9 +23,10 @@ import pytest
 
 from peersupport.sparql.engines import ENGINES
 from peersupport.store.graph_store import load_files
-from peersupport.store.loading import project_files
+from peersupport.store.loading import LOADED_HASHES, graph_name, project_files
 from peersupport.store.virtuoso_bulk import virtuoso_ini
 
+from .conftest import REPO
 from .service_fixtures import free_port, stop, wait_until_up
 
 VIRTUOSO = shutil.which("virtuoso-t")
@@ -58,6 +62,43 @@ def virtuoso_client() -> httpx.Client:
     return httpx.Client(timeout=120, trust_env=False, auth=httpx.DigestAuth(VIRTUOSO_USER, VIRTUOSO_PASSWORD))
 
 
+def client_for(engine: str) -> httpx.Client:
+    """A client that may write to the engine (Virtuoso's Graph Store asks for its administrator)."""
+    return virtuoso_client() if engine == "virtuoso" else httpx.Client(timeout=120, trust_env=False)
+
+
+def triples_in(client: httpx.Client, endpoint: str) -> int:
+    """The triples of every named graph of the engine (to see that a test wrote nothing)."""
+    query = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    answer = client.post(endpoint, data={"query": query}, headers={"Accept": "application/sparql-results+json"})
+    return int(answer.json()["results"]["bindings"][0]["n"]["value"])
+
+
+def generated_graph(path: Path, orgs: int, seed: int) -> Path:
+    """``path``, written by ``peersupport generate`` with ``orgs`` organisations from ``seed``."""
+    subprocess.run([sys.executable, "-m", "peersupport.cli", "generate", "--orgs", str(orgs), "--seed", str(seed),
+                    "--output", str(path)], check=True, capture_output=True, cwd=REPO)
+    return path
+
+
+@contextmanager
+def loaded_for_this_test(client: httpx.Client, endpoint: str, engine: str, files: list[tuple[str, Path]]):
+    """``files`` loaded into the session's engine, then taken out again with the engine's list of
+    loaded files as it was: the catalogue and protocol tests compare the engine's answers with the
+    bundled graphs alone."""
+    store_url = ENGINES[engine].graph_store_url(endpoint)
+    manifest = client.get(store_url, params={"graph": LOADED_HASHES}, headers={"Accept": "application/n-triples"})
+    try:
+        load_files(endpoint, ENGINES[engine], files, client, progress=lambda line: None)
+        yield
+    finally:
+        for name, _ in files:
+            client.delete(store_url, params={"graph": graph_name(name).value})
+        if manifest.status_code == 200:
+            client.put(store_url, params={"graph": LOADED_HASHES}, content=manifest.content,
+                       headers={"Content-Type": "application/n-triples"})
+
+
 def start_oxigraph(folder: Path) -> tuple[str, subprocess.Popen]:
     """Oxigraph server, writable, with an empty store in ``folder``; returns its query endpoint."""
     port = free_port()
@@ -75,7 +116,7 @@ def virtuoso(tmp_path_factory):
     require_virtuoso()
     endpoint, process = start_virtuoso(tmp_path_factory.mktemp("virtuoso"))
     try:
-        with virtuoso_client() as client:
+        with client_for("virtuoso") as client:
             load_files(endpoint, ENGINES["virtuoso"], project_files(), client, progress=lambda line: None)
         yield endpoint
     finally:
@@ -87,7 +128,7 @@ def oxigraph_server(tmp_path_factory):
     """The query endpoint of an Oxigraph server holding the bundled graphs."""
     endpoint, process = start_oxigraph(tmp_path_factory.mktemp("oxigraph"))
     try:
-        with httpx.Client(timeout=120, trust_env=False) as client:
+        with client_for("oxigraph") as client:
             load_files(endpoint, ENGINES["oxigraph"], project_files(), client, progress=lambda line: None)
         yield endpoint
     finally:

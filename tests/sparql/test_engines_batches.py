@@ -6,12 +6,10 @@ what the shapes and the vocabulary's axioms read (checked on the shapes and axio
 shape reaching further fails here before it silently differs on an engine)."""
 
 import json
-from contextlib import contextmanager
 import os
 import subprocess
 import sys
 
-import httpx
 import pytest
 from rdflib import Graph, URIRef, Variable
 from rdflib.namespace import SH
@@ -19,14 +17,12 @@ from rdflib.paths import Path
 from rdflib.plugins.sparql import prepareQuery
 
 from peersupport.shacl.rewriting import prefixes
-from peersupport.sparql.engines import ENGINES
-from peersupport.store.graph_store import load_files
-from peersupport.store.loading import LOADED_HASHES, extra_files, graph_name, project_files
+from peersupport.store.loading import extra_files, graph_name, project_files
 from peersupport.validation.validate import path_text, shapes_and_vocabulary
 from peersupport.vocabulary.entailment import AllOf, AnyOf, HasValue, Named, OneOf, Some, rules
 
 from ..conftest import REPO
-from ..engines import virtuoso_client
+from ..engines import client_for, generated_graph, loaded_for_this_test, triples_in
 
 
 def _validate(*args, batch=None):
@@ -37,39 +33,11 @@ def _validate(*args, batch=None):
     return result.returncode, json.loads(result.stdout), result.stderr
 
 
-def _client(engine):
-    return virtuoso_client() if engine == "virtuoso" else httpx.Client(timeout=120, trust_env=False)
-
-
-def _count(client, endpoint):
-    query = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
-    answer = client.post(endpoint, data={"query": query}, headers={"Accept": "application/sparql-results+json"})
-    return int(answer.json()["results"]["bindings"][0]["n"]["value"])
-
-
 def _subjects(files) -> int:
     graph = Graph()
     for _, path in files:
         graph.parse(path)
     return len({s for s in graph.subjects() if isinstance(s, URIRef)})
-
-
-@contextmanager
-def _loaded_for_this_test(client, endpoint, engine, files):
-    """``files`` loaded into the session's engine, then taken out again with the engine's list of
-    loaded files as it was: the catalogue and protocol tests that run later compare the engine's
-    answers with the bundled graphs alone."""
-    store_url = ENGINES[engine].graph_store_url(endpoint)
-    manifest = client.get(store_url, params={"graph": LOADED_HASHES}, headers={"Accept": "application/n-triples"})
-    try:
-        load_files(endpoint, ENGINES[engine], files, client, progress=lambda line: None)
-        yield
-    finally:
-        for name, _ in files:
-            client.delete(store_url, params={"graph": graph_name(name).value})
-        if manifest.status_code == 200:
-            client.put(store_url, params={"graph": LOADED_HASHES}, content=manifest.content,
-                       headers={"Content-Type": "application/n-triples"})
 
 
 @pytest.fixture(scope="module")
@@ -87,10 +55,7 @@ def consultation(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("generated-batches")
-    subprocess.run([sys.executable, "-m", "peersupport.cli", "generate", "--orgs", "12", "--seed", "7",
-                    "--output", str(folder / "batches.nt")], check=True, capture_output=True, cwd=REPO)
-    return folder / "batches.nt"
+    return generated_graph(tmp_path_factory.mktemp("generated-batches") / "batches.nt", orgs=12, seed=7)
 
 
 @pytest.mark.parametrize("engine", ["oxigraph", "virtuoso"])
@@ -98,10 +63,10 @@ def test_the_consultation_in_batches_of_7_gives_the_local_report(engine, consult
     endpoint = request.getfixturevalue("oxigraph_server" if engine == "oxigraph" else "virtuoso")
     files, local_file = consultation
     graphs = [a for _, path in files for a in ("--graph", graph_name(f"data/consultation-2012/{path.name}").value)]
-    with _client(engine) as client:
-        before = _count(client, endpoint)
+    with client_for(engine) as client:
+        before = triples_in(client, endpoint)
         code, remote, said = _validate("--endpoint", endpoint, *graphs, "--engine", engine, batch=7)
-        assert _count(client, endpoint) == before  # nothing written to the engine
+        assert triples_in(client, endpoint) == before  # nothing written to the engine
     local_code, local, _ = _validate(str(local_file))
     nodes = _subjects(files)
     batches = -(-nodes // 7)
@@ -116,12 +81,12 @@ def test_the_consultation_in_batches_of_7_gives_the_local_report(engine, consult
 def test_a_generated_graph_in_batches_of_7_gives_the_local_report(engine, generated, request):
     endpoint = request.getfixturevalue("oxigraph_server" if engine == "oxigraph" else "virtuoso")
     files = extra_files([generated])
-    with _client(engine) as client:
-        with _loaded_for_this_test(client, endpoint, engine, files):
-            before = _count(client, endpoint)
+    with client_for(engine) as client:
+        with loaded_for_this_test(client, endpoint, engine, files):
+            before = triples_in(client, endpoint)
             code, remote, said = _validate("--endpoint", endpoint, "--graph", graph_name(files[0][0]).value,
                                            "--engine", engine, batch=7)
-            assert _count(client, endpoint) == before
+            assert triples_in(client, endpoint) == before
     local_code, local, _ = _validate(str(generated))
     nodes = _subjects(files)
     assert said.startswith(f"validated {nodes} nodes in {-(-nodes // 7)} batches of at most 7 (")
@@ -135,10 +100,10 @@ def test_a_typed_blank_node_is_refused_with_a_message(oxigraph_server, tmp_path)
     data = tmp_path / "blank-role.ttl"
     data.write_text("@prefix org: <http://www.w3.org/ns/org#> .\n[] a org:Post .\n"
                     "<https://example.org/o> a org:Organization .\n")
-    with httpx.Client(timeout=60, trust_env=False) as client:
-        load_files(oxigraph_server, ENGINES["oxigraph"], extra_files([data]), client, progress=lambda line: None)
-    result = subprocess.run([sys.executable, "-m", "peersupport.cli", "validate", "--endpoint", oxigraph_server,
-                             "--graph", graph_name(extra_files([data])[0][0]).value], capture_output=True, text=True, cwd=REPO)
+    files = extra_files([data])
+    with client_for("oxigraph") as client, loaded_for_this_test(client, oxigraph_server, "oxigraph", files):
+        result = subprocess.run([sys.executable, "-m", "peersupport.cli", "validate", "--endpoint", oxigraph_server,
+                                 "--graph", graph_name(files[0][0]).value], capture_output=True, text=True, cwd=REPO)
     assert result.returncode == 2
     assert result.stderr == (f"peersupport validate: 1 blank node has a type in the graphs of {oxigraph_server}: batches "
                              "name their nodes by IRI; give the roles and organisations IRIs, or read the graphs whole "

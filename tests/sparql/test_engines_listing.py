@@ -3,9 +3,6 @@ one streamed pass on Oxigraph server; on a Virtuoso whose answers are cut at 100
 (``ResultSetMaxRows``, as Debian's 10,000 cuts a larger graph), the listing in MD5 parts; either
 way each subject of the graph is in exactly one batch, and batches are ``size`` nodes but the last."""
 
-import subprocess
-import sys
-
 import httpx
 import pytest
 from rdflib import Graph, URIRef
@@ -17,17 +14,13 @@ from peersupport.store.remote_batches import pages
 from peersupport.store.remote_graphs import EngineReader
 
 from .. import engines
-from ..conftest import REPO
 from ..service_fixtures import stop
 
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory):
     """A generated graph of 40 organisations (about 150 subjects: more than the cut below)."""
-    path = tmp_path_factory.mktemp("listing") / "listing.nt"
-    subprocess.run([sys.executable, "-m", "peersupport.cli", "generate", "--orgs", "40", "--seed", "3", "--output", str(path)],
-                   check=True, capture_output=True, cwd=REPO)
-    return path
+    return engines.generated_graph(tmp_path_factory.mktemp("listing") / "listing.nt", orgs=40, seed=3)
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +32,7 @@ def capped_virtuoso(tmp_path_factory, generated):
         patch.setattr(engines, "virtuoso_ini", lambda *args, **kwargs: _capped(ini(*args, **kwargs)))
         endpoint, process = engines.start_virtuoso(tmp_path_factory.mktemp("virtuoso-capped"))
     try:
-        with engines.virtuoso_client() as client:
+        with engines.client_for("virtuoso") as client:
             load_files(endpoint, ENGINES["virtuoso"], extra_files([generated]), client, progress=lambda line: None)
         yield endpoint
     finally:
@@ -81,7 +74,7 @@ def test_oxigraph_server_lists_each_subject_once(tmp_path, generated):
     endpoint, process = engines.start_oxigraph(tmp_path)  # its own: the session's holds the bundled graphs alone
     try:
         files = extra_files([generated])
-        with httpx.Client(timeout=60, trust_env=False) as client:
+        with engines.client_for("oxigraph") as client:
             load_files(endpoint, ENGINES["oxigraph"], files, client, progress=lambda line: None)
         listed = _listed(endpoint, "oxigraph", graph_name(files[0][0]).value, 40)
     finally:

@@ -9,7 +9,6 @@ import os
 import subprocess
 import sys
 
-import httpx
 import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
@@ -23,7 +22,7 @@ from peersupport.validation.report.streamed import StreamedReport
 from peersupport.validation.validate import validate_graph
 
 from ..conftest import REPO
-from .test_engines_batches import _loaded_for_this_test
+from ..engines import client_for, generated_graph, loaded_for_this_test
 
 FORMATS = ("text", "json", "csv", "turtle")
 
@@ -76,16 +75,13 @@ def test_the_consultation_written_batch_by_batch_is_the_merged_report(size, oxig
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("generated-streamed")
-    subprocess.run([sys.executable, "-m", "peersupport.cli", "generate", "--orgs", "12", "--seed", "11",
-                    "--output", str(folder / "streamed.nt")], check=True, capture_output=True, cwd=REPO)
-    return extra_files([folder / "streamed.nt"])
+    return extra_files([generated_graph(tmp_path_factory.mktemp("generated-streamed") / "streamed.nt", orgs=12, seed=11)])
 
 
 @pytest.mark.parametrize("size", [1, 7, 0])
 def test_a_generated_graph_written_batch_by_batch_is_the_merged_report(size, oxigraph_server, generated):
-    with httpx.Client(timeout=120, trust_env=False) as client:
-        with _loaded_for_this_test(client, oxigraph_server, "oxigraph", generated):
+    with client_for("oxigraph") as client:
+        with loaded_for_this_test(client, oxigraph_server, "oxigraph", generated):
             report, parts = _merged_and_batches(oxigraph_server, [graph_name(generated[0][0]).value], size)
     assert len(report.results) > 50 and len(report.roles()) > 20
     found = {"violations": sum(1 for r in report.results if r.severity.endswith("Violation")),
