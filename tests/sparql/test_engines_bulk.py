@@ -23,7 +23,7 @@ from peersupport.sparql.engines import ENGINES
 from peersupport.store.graph_store import RemoteLoadError, load_files
 from peersupport.store.loading import graph_name
 from peersupport.store.virtuoso_bulk import connect
-from peersupport.store.virtuoso_sql import SqlConnection, driver
+from peersupport.store.virtuoso_sql import SqlConnection, driver, sql_string
 
 from ..engines import VIRTUOSO_PASSWORD, VIRTUOSO_USER, require_virtuoso, start_virtuoso
 from ..service_fixtures import free_port, stop
@@ -42,8 +42,8 @@ def engine(tmp_path_factory):
                                        sql_port=port)
     try:
         with SqlConnection(driver(), "127.0.0.1", port, VIRTUOSO_USER, VIRTUOSO_PASSWORD) as sql:
-            sql.execute(f"USER_CHANGE_PASSWORD('dba', '{VIRTUOSO_PASSWORD}', '{SECRET}')")
-        env = {"PEERSUPPORT_VIRTUOSO_ISQL": f"127.0.0.1:{port}", "PEERSUPPORT_ENGINE_USER": "dba",
+            sql.execute(f"USER_CHANGE_PASSWORD({sql_string(VIRTUOSO_USER)}, {sql_string(VIRTUOSO_PASSWORD)}, {sql_string(SECRET)})")
+        env = {"PEERSUPPORT_VIRTUOSO_ISQL": f"127.0.0.1:{port}", "PEERSUPPORT_ENGINE_USER": VIRTUOSO_USER,
                "PEERSUPPORT_ENGINE_PASSWORD": SECRET, "PEERSUPPORT_ENGINE_AUTH": "digest"}
         yield SimpleNamespace(endpoint=endpoint, readable=readable, env=env, port=port)
     finally:
@@ -52,7 +52,7 @@ def engine(tmp_path_factory):
 
 def _load(engine, files, environ):
     lines = []
-    with httpx.Client(timeout=120, trust_env=False, auth=httpx.DigestAuth("dba", SECRET)) as client:
+    with httpx.Client(timeout=120, trust_env=False, auth=httpx.DigestAuth(VIRTUOSO_USER, SECRET)) as client:
         summary = load_files(engine.endpoint, ENGINES["virtuoso"], files, client, lines.append, environ=environ)
     return summary, lines
 
