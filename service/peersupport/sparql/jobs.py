@@ -41,8 +41,7 @@ class Executor(Protocol):
 
 async def execute(executor: Executor, job: QueryJob) -> Reply:
     """The executor's reply, awaited: on the event loop where the executor can be awaited
-    (``execute_async``: the result cache, which answers what it holds without a thread), else on a
-    thread."""
+    (``execute_async``: the query pool, the result cache in front of it), else on a thread."""
     awaitable = getattr(executor, "execute_async", None)
     if awaitable is not None:
         return await awaitable(job)
