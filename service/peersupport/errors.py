@@ -104,8 +104,15 @@ class UpstreamFailure(ServiceError):
 
 
 class EngineUnavailable(UpstreamFailure):
-    """The engine did not answer at all (down, unreachable), as opposed to answering badly."""
+    """The engine did not answer at all (down, unreachable), as opposed to answering badly (502):
+    503 with ``Retry-After``, as an engine being restarted is soon back."""
     status, title = 503, "The SPARQL engine behind this service does not answer"
+    hint = "Try again in a moment; if it goes on, tell the service's operators."
+    retry_after = 5  # seconds
+
+    def __init__(self, message: str, hint: str | None = None, headers: dict[str, str] | None = None,
+                 title: str | None = None):
+        super().__init__(message, hint, {"Retry-After": str(self.retry_after), **(headers or {})}, title)
 
 
 class Timeout(ServiceError):

@@ -1,17 +1,27 @@
 """The remote-endpoint executor against endpoints that misbehave: one that trickles rows without
 end, one that answers in a format nobody asked for, one that sends broken JSON, ones that answer
-4xx or 5xx with an endless body. Real HTTP on
-127.0.0.1 (Oxigraph server itself is covered by the protocol tests)."""
+4xx or 5xx with an endless body, one that hangs up without answering; and against engines that do
+not answer at all (a port nothing listens on, one that accepts no connection): 503 with
+Retry-After, where an engine answering badly is a 502. Real HTTP on 127.0.0.1 (Oxigraph server
+itself is covered by the protocol tests)."""
 
+import socket
 import threading
 import time
+from pathlib import Path
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from peersupport.errors import BadRequest, Timeout, UpstreamFailure
+from fastapi.testclient import TestClient
+
+from peersupport.errors import BadRequest, EngineUnavailable, Timeout, UpstreamFailure
+from peersupport.settings import Settings
 from peersupport.sparql.jobs import QueryJob
 from peersupport.sparql.remote import RemoteEndpoint
+from peersupport.web.app import create_app
+
+from ..service_fixtures import free_port
 
 ROW = b'{"s": {"type": "uri", "value": "http://example.org/s"}}'
 
@@ -40,6 +50,8 @@ class Misbehaving(BaseHTTPRequestHandler):
                     self.wfile.write(b"x" * 65536)
             except (BrokenPipeError, ConnectionResetError):
                 pass
+        elif self.path == "/hangup":  # the request read, the connection closed without a word
+            self.close_connection = True
         elif self.path == "/html":
             self._start("text/html")
             self.wfile.write(b"<html>hello</html>")
@@ -110,19 +122,92 @@ def test_an_endpoint_failing_is_a_502_that_does_not_repeat_its_answer(server):
         RemoteEndpoint(server + "/fail").execute(QueryJob("SELECT * WHERE { ?s ?p ?o }"))
 
 
-def test_health_says_whether_the_endpoint_answers(server):
-    from ..service_fixtures import free_port
+def test_an_endpoint_hanging_up_without_an_answer_is_a_502(server):
+    with pytest.raises(UpstreamFailure) as failed:
+        RemoteEndpoint(server + "/hangup").execute(QueryJob("SELECT * WHERE { ?s ?p ?o }"))
+    assert (type(failed.value), failed.value.status, failed.value.message, failed.value.headers) == (
+        UpstreamFailure, 502, "the SPARQL endpoint behind this service broke off its answer (RemoteProtocolError)", {})
 
+
+def test_an_engine_nothing_listens_for_is_a_503_to_retry_without_its_address():
+    url = f"http://127.0.0.1:{free_port()}/sparql"
+    for engine, ask in (("oxigraph", lambda e: e.execute(QueryJob("ASK {}"))), ("virtuoso", lambda e: e.graphs())):
+        with pytest.raises(EngineUnavailable) as down:
+            ask(RemoteEndpoint(url, engine=engine))
+        assert (down.value.status, down.value.message, down.value.headers) == (
+            503, "the SPARQL engine behind this service did not answer (ConnectError)", {"Retry-After": "5"}), engine
+        # Virtuoso's default graph names the engine's graphs: asked for first, with the same answer.
+
+
+@pytest.fixture
+def accepting_no_connection():
+    """A port whose listening queue is full (backlog 0, filled): connecting to it times out."""
+    listener = socket.create_server(("127.0.0.1", 0), backlog=0)
+    waiting = [socket.socket() for _ in range(3)]
+    for sock in waiting:
+        sock.setblocking(False)
+        sock.connect_ex(listener.getsockname())
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}/sparql"
+    for sock in waiting + [listener]:
+        sock.close()
+
+
+def test_an_engine_accepting_no_connection_in_time_is_a_503_not_a_time_limit(accepting_no_connection):
+    with pytest.raises(EngineUnavailable) as down:
+        RemoteEndpoint(accepting_no_connection, timeout=0.5, engine="oxigraph").execute(QueryJob("ASK {}"))
+    assert (down.value.status, down.value.message, down.value.headers) == (
+        503, "the SPARQL engine behind this service did not answer (ConnectTimeout)", {"Retry-After": "5"})
+
+
+def test_health_says_whether_the_endpoint_answers(server, accepting_no_connection):
     assert RemoteEndpoint(server + "/fail").health() == {"ok": False, "endpoint": "answered 500"}
+    assert RemoteEndpoint(server + "/hangup").health() == {"ok": False, "endpoint": "broke off its answer: RemoteProtocolError"}
     nobody = RemoteEndpoint(f"http://127.0.0.1:{free_port()}/sparql")
     assert nobody.health() == {"ok": False, "endpoint": "did not answer: ConnectError"}
+    assert RemoteEndpoint(accepting_no_connection).health(0.5) == {"ok": False, "endpoint": "did not answer: ConnectTimeout"}
+
+
+def _service(endpoint):
+    return TestClient(create_app(Settings(store=Path("unused"), sparql_endpoint=endpoint, sparql_engine="oxigraph")))
+
+
+ASK = {"query": "ASK {}"}
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+def test_through_the_service_an_engine_down_is_a_503_with_retry_after_in_every_form():
+    endpoint = f"http://127.0.0.1:{free_port()}/sparql"
+    message = "the SPARQL engine behind this service did not answer (ConnectError)"
+    with _service(endpoint) as client:
+        as_json = client.get("/sparql", params=ASK, headers={"Accept": "application/json"})
+        as_text = client.get("/sparql", params=ASK, headers={"Accept": "application/sparql-results+json"})
+        as_page = client.get("/roles", headers={"Accept": BROWSER})  # a page (/sparql opens the editor)
+    for answer in (as_json, as_text, as_page):
+        assert (answer.status_code, answer.headers["retry-after"]) == (503, "5")
+        assert endpoint.split("//")[1] not in answer.text
+    error = as_json.json()["error"]
+    assert (error["status"], error["title"], error["message"], error["hint"]) == (
+        503, "The SPARQL engine behind this service does not answer", message, EngineUnavailable.hint)
+    assert as_text.text == f"{message}\n{EngineUnavailable.hint}\n"
+    assert "<h1>The SPARQL engine behind this service does not answer</h1>" in as_page.text
+    assert f'<p class="message">{message[0].upper() + message[1:]}</p>' in as_page.text
+
+
+def test_through_the_service_an_engine_answering_badly_stays_a_502_without_retry_after(server):
+    with _service(server + "/fail") as client:
+        failed = client.get("/sparql", params=ASK, headers={"Accept": "application/json"})
+        page = client.get("/roles", headers={"Accept": BROWSER})
+    assert (failed.status_code, page.status_code) == (502, 502)
+    assert "retry-after" not in failed.headers and "retry-after" not in page.headers
+    assert failed.json()["error"]["message"] == "the SPARQL endpoint behind this service failed (it answered with status 500)"
+    assert "<h1>The SPARQL engine behind this service failed</h1>" in page.text
 
 
 def test_healthz_is_503_while_the_remote_endpoint_is_down(tmp_path):
     """Before: /healthz said ok while the engine was down."""
     import httpx
 
-    from ..service_fixtures import free_port, start_service, stop
+    from ..service_fixtures import start_service, stop
 
     base, process = start_service(tmp_path / "store", {"PEERSUPPORT_SPARQL_ENDPOINT": f"http://127.0.0.1:{free_port()}/sparql"},
                                   unavailable_too=True)

@@ -16,11 +16,11 @@ from peersupport.web.app import create_app
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 TYPED = [errors.BadRequest, errors.InputError, errors.Refused, errors.NotFound, errors.NotAcceptable,
-         errors.BodyTimeout, errors.TooLarge, errors.AnswerTooLarge, errors.UnsupportedFormat, errors.UpstreamFailure, errors.Timeout,
-         errors.Busy, errors.InternalError]
+         errors.BodyTimeout, errors.TooLarge, errors.AnswerTooLarge, errors.UnsupportedFormat, errors.UpstreamFailure,
+         errors.EngineUnavailable, errors.Timeout, errors.Busy, errors.InternalError]
 STATUSES = {errors.BadRequest: 400, errors.InputError: 400, errors.Refused: 403, errors.NotFound: 404,
             errors.NotAcceptable: 406, errors.BodyTimeout: 408, errors.TooLarge: 413, errors.AnswerTooLarge: 413, errors.UnsupportedFormat: 415,
-            errors.UpstreamFailure: 502, errors.Timeout: 503, errors.Busy: 503, errors.InternalError: 500}
+            errors.UpstreamFailure: 502, errors.EngineUnavailable: 503, errors.Timeout: 503, errors.Busy: 503, errors.InternalError: 500}
 
 
 @pytest.fixture(scope="module")
@@ -143,12 +143,22 @@ def test_a_body_over_the_limit_takes_the_same_shape():
     assert response.headers["connection"] == "close"
 
 
+@pytest.mark.parametrize("accept", ["application/json", "text/plain", BROWSER])
+def test_an_engine_that_does_not_answer_says_when_to_retry_and_one_that_fails_does_not(client, accept):
+    down = client.get("/raise/EngineUnavailable", headers={"Accept": accept})
+    failed = client.get("/raise/UpstreamFailure", headers={"Accept": accept})
+    assert (down.status_code, down.headers.get("retry-after")) == (503, "5")
+    assert (failed.status_code, failed.headers.get("retry-after")) == (502, None)
+
+
 def test_errors_survive_the_pipe_from_a_query_worker():
     import pickle
 
     error = pickle.loads(pickle.dumps(errors.Busy("all busy", headers={"Retry-After": "1"})))
     assert (type(error), error.message, error.status, error.headers, error.hint) == (
         errors.Busy, "all busy", 503, {"Retry-After": "1"}, errors.Busy.hint)
+    down = pickle.loads(pickle.dumps(errors.EngineUnavailable("gone")))
+    assert (type(down), down.message, down.status, down.headers) == (errors.EngineUnavailable, "gone", 503, {"Retry-After": "5"})
     located = pickle.loads(pickle.dumps(errors.InputError("bad", line=2, column=5)))
     assert (str(located), located.line, located.column) == ("line 2, column 5: bad", 2, 5)
 

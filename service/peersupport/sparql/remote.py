@@ -12,8 +12,11 @@ row by row), but a query that produces nothing until it ends (an aggregate) runs
 that server's own limit.
 
 Failures are raised as errors of ``peersupport.errors``: the time limit as ``Timeout``, an
-endpoint that cannot be reached or answers badly as ``UpstreamFailure``, and a query the
-endpoint refuses (a 4xx answer) as ``BadRequest`` with the endpoint's own message.
+endpoint that cannot be reached at all (connection refused, no connection within the time limit)
+as ``EngineUnavailable`` (503, ``Retry-After``, as the validator says it), one that answers badly
+(a 5xx, a malformed answer, a connection broken off) as ``UpstreamFailure`` (502), and a query the
+endpoint refuses (a 4xx answer) as ``BadRequest`` with the endpoint's own message. No message names
+the endpoint's address: the person asking has no use for it, and it is the operators' business.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ import time
 import httpx
 import pyoxigraph as ox
 
-from peersupport.errors import BadRequest, Busy, Timeout, UpstreamFailure
+from peersupport.errors import BadRequest, Busy, EngineUnavailable, Timeout, UpstreamFailure
 from peersupport.sparql import engines
 from peersupport.sparql.execution import serialize_result
 from peersupport.sparql.jobs import QueryJob, Reply
@@ -47,6 +50,8 @@ log = logging.getLogger(__name__)
 ERROR_BODY_BYTES = 64 * 1024  # of an error answer, read at the most
 # Answers about this service's access to the endpoint (its address, its credentials), not the query.
 _NOT_THE_QUERY = {401, 403, 404, 405, 407}
+# No connection was made: the engine is down or unreachable (ConnectTimeout is also a TimeoutException).
+_UNREACHABLE = (httpx.ConnectError, httpx.ConnectTimeout)
 
 
 class _Deadline(Exception):
@@ -118,10 +123,12 @@ class RemoteEndpoint:
                 if response.status_code != 200:
                     raise _failure(response, _error_text(response, deadline))
                 body = io.BufferedReader(ResponseStream(response, deadline)).read(GRAPH_LIST_BYTES + 1)
+        except _UNREACHABLE as error:
+            raise _unreachable(error) from None
         except (httpx.TimeoutException, _Deadline):
             raise Timeout(f"the SPARQL endpoint did not list its graphs within {self.timeout:g} s") from None
-        except httpx.HTTPError:
-            raise UpstreamFailure("the SPARQL endpoint behind this service did not answer") from None
+        except httpx.HTTPError as error:
+            raise _broken_off(error) from None
         try:
             if len(body) > GRAPH_LIST_BYTES:
                 raise ValueError("too long")
@@ -153,18 +160,22 @@ class RemoteEndpoint:
         try:
             with self._client.stream("POST", self.url, data=form, headers={"Accept": self.engine.accept(job.query)}) as response:
                 return self._relay(response, job, deadline)
+        except _UNREACHABLE as error:
+            raise _unreachable(error) from None
         except (httpx.TimeoutException, _Deadline):
             raise Timeout(f"query stopped: the SPARQL endpoint did not answer within {self.timeout:g} s") from None
-        except httpx.HTTPError:
-            raise UpstreamFailure("the SPARQL endpoint behind this service did not answer") from None
+        except httpx.HTTPError as error:
+            raise _broken_off(error) from None
 
     def health(self, seconds: float = 2.0) -> dict:
         """Whether the endpoint answers a trivial query within ``seconds``."""
         try:
             response = self._client.post(self.url, data={"query": "ASK {}"}, headers={"Accept": "application/sparql-results+json"},
                                          timeout=seconds)
-        except httpx.HTTPError as error:
+        except (*_UNREACHABLE, httpx.TimeoutException) as error:  # 503 from the proxy too
             return {"ok": False, "endpoint": f"did not answer: {type(error).__name__}"}
+        except httpx.HTTPError as error:  # a 502 from the proxy
+            return {"ok": False, "endpoint": f"broke off its answer: {type(error).__name__}"}
         if response.status_code != 200:
             return {"ok": False, "endpoint": f"answered {response.status_code}"}
         return {"ok": True, "endpoint": "answers"}
@@ -187,6 +198,17 @@ class RemoteEndpoint:
 
     def close(self) -> None:
         self._client.close()
+
+
+def _unreachable(error: httpx.HTTPError) -> EngineUnavailable:
+    log.warning("the SPARQL endpoint cannot be reached: %s: %s", type(error).__name__, error)
+    return EngineUnavailable(f"the SPARQL engine behind this service did not answer ({type(error).__name__})")
+
+
+def _broken_off(error: httpx.HTTPError) -> UpstreamFailure:
+    """A connection made, then broken before a whole answer (the engine closed it, or crashed)."""
+    log.warning("the SPARQL endpoint broke off its answer: %s: %s", type(error).__name__, error)
+    return UpstreamFailure(f"the SPARQL endpoint behind this service broke off its answer ({type(error).__name__})")
 
 
 def _error_text(response: httpx.Response, deadline: float) -> str:
