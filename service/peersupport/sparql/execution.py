@@ -16,6 +16,7 @@ from peersupport.sparql.jobs import QueryJob, Reply
 from peersupport.sparql.negotiation import negotiate
 from peersupport.sparql.results import (GRAPH_TYPES, SELECT_TYPES, ask_bytes, collect_rows, graph_bytes,
                                         limited_select_bytes, select_bytes, written_by_oxigraph)
+from peersupport.sparql.screen import may_contain
 from peersupport.sparql.text import names_dataset, with_row_limit
 
 MAX_ROWS_HEADER = "X-SPARQL-MaxRows"
@@ -35,7 +36,7 @@ def run_query(store: ox.Store, job: QueryJob, max_rows: int, max_bytes: int | No
 
 def _run(store: ox.Store, job: QueryJob, max_rows: int) -> Reply:
     options = _dataset_options(job)
-    limited = with_row_limit(job.query, max_rows + 1)
+    limited = with_row_limit(job.query, max_rows + 1) if may_contain(job.query, "SELECT") else None
     try:
         try:
             result = store.query(limited or job.query, **options)
@@ -64,7 +65,7 @@ def _dataset_options(job: QueryJob) -> dict:
         options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
     elif job.named_graphs:
         options["default_graph"] = []
-    elif not names_dataset(job.query):
+    elif not (may_contain(job.query, "FROM") and names_dataset(job.query)):
         # The store keeps one named graph per file; without a dataset the default graph is their union.
         options["use_default_graph_as_union"] = True
     if job.named_graphs:

@@ -26,7 +26,8 @@ from peersupport.errors import BadRequest, InputError, NotAcceptable, Refused, U
 from peersupport.sparql.jobs import Executor, QueryJob, Reply, execute
 from peersupport.sparql.negotiation import negotiate
 from peersupport.sparql.results import GRAPH_TYPES, SELECT_TYPES
-from peersupport.sparql.text import dataset_iris, is_update, uses_service
+from peersupport.sparql.screen import may_contain
+from peersupport.sparql.text import UPDATE_KEYWORDS, dataset_iris, is_update, uses_service
 
 FORMAT_PARAMETER = {
     "json": "application/sparql-results+json", "xml": "application/sparql-results+xml", "csv": "text/csv",
@@ -70,7 +71,8 @@ def _decode(body: bytes) -> str:
 
 async def read_request(request: Request) -> tuple[str | None, dict[str, list[str]]]:
     """(query text or None, all parameters) of a protocol request."""
-    params = parse_qs(request.url.query, keep_blank_values=True)
+    # request.url.query, without building the whole URL (which quotes the path) to read it
+    params = parse_qs(request.scope["query_string"].decode(), keep_blank_values=True)
     if request.method == "POST":
         media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
         body = await request.body()
@@ -95,15 +97,16 @@ def check_query(query: str) -> None:
     """Refuse, before running anything, what a read-only closed endpoint must not do."""
     if not query.strip():
         raise BadRequest("the query is empty")
-    if is_update(query):
+    if may_contain(query, *UPDATE_KEYWORDS) and is_update(query):
         raise Refused(_READ_ONLY)
-    if uses_service(query):
+    if may_contain(query, "SERVICE") and uses_service(query):
         raise BadRequest("SERVICE is refused: this endpoint makes no requests to other endpoints")
 
 
 def named_graphs(query: str, params: dict[str, list[str]]) -> list[str]:
     """The graphs a request's dataset names: FROM, FROM NAMED and the graph parameters."""
-    return dataset_iris(query) + params.get("default-graph-uri", []) + params.get("named-graph-uri", [])
+    named = dataset_iris(query) if may_contain(query, "FROM") else []
+    return named + params.get("default-graph-uri", []) + params.get("named-graph-uri", [])
 
 
 def check_dataset(named: list[str], known_graphs: Callable[[], set[str]]) -> None:
