@@ -21,6 +21,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bench.servers import oxigraph_binary  # the bench finds it so too: tests and bench run the same binary
 from peersupport.sparql.engines import ENGINES
 from peersupport.store.graph_store import load_files
 from peersupport.store.loading import LOADED_HASHES, graph_name, project_files
@@ -102,8 +103,7 @@ def loaded_for_this_test(client: httpx.Client, endpoint: str, engine: str, files
 def start_oxigraph(folder: Path) -> tuple[str, subprocess.Popen]:
     """Oxigraph server, writable, with an empty store in ``folder``; returns its query endpoint."""
     port = free_port()
-    oxigraph = Path(sys.executable).with_name("oxigraph")
-    process = subprocess.Popen([str(oxigraph), "serve", "--location", str(folder), "--bind", f"127.0.0.1:{port}"],
+    process = subprocess.Popen([str(oxigraph_binary()), "serve", "--location", str(folder), "--bind", f"127.0.0.1:{port}"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     endpoint = f"http://127.0.0.1:{port}/query"
     wait_until_up(endpoint + "?query=ASK%7B%7D", process)
