@@ -59,13 +59,10 @@ def start_virtuoso(folder: Path, dirs_allowed: tuple[str, ...] = (), sql_port: i
     return endpoint, process
 
 
-def virtuoso_client() -> httpx.Client:
-    return httpx.Client(timeout=120, trust_env=False, auth=httpx.DigestAuth(VIRTUOSO_USER, VIRTUOSO_PASSWORD))
-
-
 def client_for(engine: str) -> httpx.Client:
     """A client that may write to the engine (Virtuoso's Graph Store asks for its administrator)."""
-    return virtuoso_client() if engine == "virtuoso" else httpx.Client(timeout=120, trust_env=False)
+    auth = httpx.DigestAuth(VIRTUOSO_USER, VIRTUOSO_PASSWORD) if engine == "virtuoso" else None
+    return httpx.Client(timeout=120, trust_env=False, auth=auth)
 
 
 def triples_in(client: httpx.Client, endpoint: str) -> int:
