@@ -42,7 +42,8 @@ def engine(tmp_path_factory):
                                        sql_port=port)
     try:
         with SqlConnection(driver(), "127.0.0.1", port, VIRTUOSO_USER, VIRTUOSO_PASSWORD) as sql:
-            sql.execute(f"USER_CHANGE_PASSWORD({sql_string(VIRTUOSO_USER)}, {sql_string(VIRTUOSO_PASSWORD)}, {sql_string(SECRET)})")
+            sql.execute(f"USER_CHANGE_PASSWORD({sql_string(VIRTUOSO_USER)}, {sql_string(VIRTUOSO_PASSWORD)}, "
+                        f"{sql_string(SECRET)})")
         env = {"PEERSUPPORT_VIRTUOSO_ISQL": f"127.0.0.1:{port}", "PEERSUPPORT_ENGINE_USER": VIRTUOSO_USER,
                "PEERSUPPORT_ENGINE_PASSWORD": SECRET, "PEERSUPPORT_ENGINE_AUTH": "digest"}
         yield SimpleNamespace(endpoint=endpoint, readable=readable, env=env, port=port)

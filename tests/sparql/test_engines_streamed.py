@@ -75,7 +75,8 @@ def test_the_consultation_written_batch_by_batch_is_the_merged_report(size, oxig
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory):
-    return extra_files([generated_graph(tmp_path_factory.mktemp("generated-streamed") / "streamed.nt", orgs=12, seed=11)])
+    path = generated_graph(tmp_path_factory.mktemp("generated-streamed") / "streamed.nt", orgs=12, seed=11)
+    return extra_files([path])
 
 
 @pytest.mark.parametrize("size", [1, 7, 0])

@@ -2,8 +2,8 @@
 engine reads each file from the disk itself (``ld_add`` and ``rdf_loader_run``) instead of
 receiving it over the Graph Store protocol. It was not faster in the one measurement made (10^6
 triples of N-Triples into the tests' Virtuoso, 20,000 buffers: 16.1 s against 14.8 s for one
-``PUT``), but it does not hold the file in an HTTP request. Also the ``virtuoso.ini`` of the Virtuoso the tests and
-the benchmark start (``virtuoso_ini``).
+``PUT``), but it does not hold the file in an HTTP request. Also the ``virtuoso.ini`` of the
+Virtuoso the tests and the benchmark start (``virtuoso_ini``).
 
 The environment decides, as for the other engine settings (no command-line option):
 
