@@ -15,20 +15,14 @@ the roles are read in halves until the ones it is about are found. Values the va
 read (``"yes"`` where a boolean is expected, a concept the vocabulary does not know) are not
 handed to HermiT either: they are reported as unreadable, not as contradictions.
 
-owlready2 does not read Turtle, so graphs are handed over as N-Triples. Each call reasons in a
-world of its own, closed afterwards whatever happens; a lock serialises calls because owlready2
-keeps process-wide state.
+Beyond ``ROLES_PER_RUN`` roles, HermiT reads the roles in groups, each with the parts of the
+graph its roles are connected to (``reasoning_groups``), several groups to a Java run
+(``hermit.read_many``): HermiT's time grows with the square of the roles it reads at once.
 """
 
 from __future__ import annotations
 
-import contextlib
-import io
 import re
-import shutil
-import tempfile
-import threading
-import types
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -37,6 +31,9 @@ from rdflib.namespace import SKOS
 
 from peersupport.vocabulary.entailment import Closure, Contradiction, entail
 from peersupport.vocabulary.graph import ORG, PS, load_ontology
+from peersupport.vocabulary.hermit import (ReasonerUnavailable, ReasoningFailed, _Inconsistent, _reasoned, classes_in,
+                                          java_available, read_many)
+from peersupport.vocabulary.reasoning_groups import groups, reach, subgraph
 
 # What a role can read as, most specific first: the first that applies is ``reads_as``.
 VERDICT_CLASSES = (PS.PeerSupportRole, PS.PeerMentoringRole, PS.ClinicalTreatmentRole, PS.PeersWhoProvideSupportRole,
@@ -62,21 +59,12 @@ MARKS = (
     MarkClasses("non-clinical", PS.NonClinicalRole, PS.ClinicalHelpRole),
 )
 
-_lock = threading.Lock()
+# Roles HermiT reads on one graph (``reasoning_groups``), and graphs read in one Java run
+# (``hermit.read_many``): a graph's time grows with the square of its roles.
+ROLES_PER_RUN = 100
+RUNS_PER_JAVA = 10
+
 _TRIVIAL_TYPES = {ORG.Post, ORG.Role, ORG.Membership, PS.DescribedRole}
-
-
-class ReasonerUnavailable(RuntimeError):
-    """No Java runtime, so HermiT cannot run."""
-
-
-class ReasoningFailed(ValueError):
-    """HermiT or owlready2 failed for a reason other than an inconsistency (a Java error, input
-    owlready2 cannot load)."""
-
-
-class _Inconsistent(Exception):
-    pass
 
 
 @dataclass(frozen=True)
@@ -165,69 +153,6 @@ class RoleReading:
         return tuple(str(c) for c in CONCERN_CLASSES if str(c) in self.classes)
 
 
-def java_available() -> bool:
-    return shutil.which("java") is not None
-
-
-@contextlib.contextmanager
-def _reasoner_tempdir():
-    """owlready2 writes the graph for HermiT to a temporary file that it removes only when HermiT
-    succeeds; give it a folder of its own, removed whatever happens. (Called under ``_lock``.)"""
-    import owlready2.reasoning
-
-    with tempfile.TemporaryDirectory(prefix="peersupport-hermit-") as folder:
-        original = owlready2.reasoning.tempfile
-        shim = types.SimpleNamespace(**{name: getattr(tempfile, name) for name in dir(tempfile) if not name.startswith("__")})
-        shim.NamedTemporaryFile = lambda *args, **kwargs: tempfile.NamedTemporaryFile(*args, **{"dir": folder, **kwargs})
-        owlready2.reasoning.tempfile = shim
-        try:
-            yield
-        finally:
-            owlready2.reasoning.tempfile = original
-
-
-@contextlib.contextmanager
-def _reasoned(graph: Graph):
-    """A fresh owlready2 world holding ``graph``, after HermiT has run on it; closed on leaving,
-    also when HermiT raises. Raises ``_Inconsistent`` when the graph has no model."""
-    if not java_available():
-        raise ReasonerUnavailable("HermiT needs a Java runtime (install default-jre-headless)")
-    import owlready2
-
-    modules = [(o, RDF.type, OWL.Ontology) for o in graph.subjects(RDF.type, OWL.Ontology) if str(o) != str(PS)]
-    if modules:  # owlready2 reads a file as one ontology; a second header (the alignment module) derails it
-        graph = graph + Graph()
-        for triple in modules:
-            graph.remove(triple)
-    data = graph.serialize(format="nt", encoding="utf-8")
-    with _lock:
-        world = owlready2.World()
-        try:
-            try:
-                world.get_ontology(str(PS)).load(fileobj=io.BytesIO(data), format="ntriples")
-                with _reasoner_tempdir():
-                    owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0,
-                                                   ignore_unsupported_datatypes=True)
-            except owlready2.OwlReadyInconsistentOntologyError:
-                raise _Inconsistent() from None
-            except owlready2.OwlReadyJavaError as error:
-                raise ReasoningFailed(f"HermiT failed: {_java_message(error)}") from None
-            except (OSError, ValueError, TypeError, KeyError, AttributeError, owlready2.OwlReadyError) as error:
-                raise ReasoningFailed(f"the reasoner could not read the graph: {error}") from None
-            yield world
-        finally:
-            world.close()
-
-
-def _java_message(error) -> str:
-    """The first informative line of a Java error."""
-    for line in str(error).splitlines():
-        line = line.strip()
-        if line and not line.startswith(("Java error message is", "at ")):
-            return line[:300]
-    return "unknown Java error"
-
-
 def check_ontology(graph: Graph | None = None) -> OntologyCheck:
     """Is the vocabulary (or ``graph``) consistent, and which named classes are unsatisfiable?"""
     import owlready2
@@ -245,12 +170,7 @@ def check_ontology(graph: Graph | None = None) -> OntologyCheck:
 def _classes_of(graph: Graph, roles) -> dict:
     """HermiT's vocabulary classes for each of ``roles`` in ``graph``; raises ``_Inconsistent``."""
     with _reasoned(graph) as world:
-        out = {}
-        for role in roles:
-            individual = world[str(role)]
-            inferred = individual.INDIRECT_is_a if individual is not None else []
-            out[role] = frozenset(c.iri for c in inferred if getattr(c, "iri", "").startswith(str(PS)))
-        return out
+        return classes_in(world, roles)
 
 
 # --- what is handed to HermiT -------------------------------------------------------------------
@@ -289,25 +209,6 @@ def _kinds(node, data: Graph, vocabulary: Graph) -> set:
                 kinds.add(parent)
                 todo.append(parent)
     return kinds
-
-
-def _reach(graph: Graph, start) -> set:
-    """``start`` and every resource described in ``graph`` that it links to, directly or not."""
-    seen, todo = {start}, [start]
-    while todo:
-        for o in graph.objects(todo.pop(), None):
-            if isinstance(o, (URIRef, BNode)) and o not in seen and (o, None, None) in graph:
-                seen.add(o)
-                todo.append(o)
-    return seen
-
-
-def _subgraph(graph: Graph, subjects) -> Graph:
-    out = Graph()
-    for s in subjects:
-        for p, o in graph.predicate_objects(s):
-            out.add((s, p, o))
-    return out
 
 
 # --- plain words for what is contradicted or set aside ------------------------------------------
@@ -395,11 +296,14 @@ def _about(subject, text: str, data: Graph, vocabulary: Graph) -> str:
 
 # --- classification -----------------------------------------------------------------------------
 
-def classify(data: Graph, roles: list[URIRef], ontology: Graph | None = None) -> dict[str, RoleReading]:
+def classify(data: Graph, roles: list[URIRef], ontology: Graph | None = None,
+             roles_per_run: int = ROLES_PER_RUN) -> dict[str, RoleReading]:
     """What each of ``roles`` described in ``data`` reads as, by HermiT: role IRI -> RoleReading,
     in the order of ``roles``. A role whose description contradicts itself is reported as
-    inconsistent, with the reason; the others are read all the same. Raises ``ReasonerUnavailable``
-    without Java and ``ReasoningFailed`` (a ``ValueError``) when HermiT fails otherwise."""
+    inconsistent, with the reason; the others are read all the same. HermiT reads about
+    ``roles_per_run`` roles at a time (``reasoning_groups``); the readings do not depend on it.
+    Raises ``ReasonerUnavailable`` without Java and ``ReasoningFailed`` (a ``ValueError``) when
+    HermiT fails otherwise."""
     vocabulary = load_ontology() if ontology is None else ontology
     roles = list(dict.fromkeys(r if isinstance(r, (URIRef, BNode)) else URIRef(str(r)) for r in roles))
     if not roles:
@@ -429,14 +333,18 @@ def classify(data: Graph, roles: list[URIRef], ontology: Graph | None = None) ->
             kept.add(triple)
 
     readable = [r for r in roles if r not in own and isinstance(r, URIRef)]
-    found, inconsistent = _read(kept, vocabulary, readable)
+    found, inconsistent = _read(kept, vocabulary, readable, roles_per_run)
+    unreadable_of = defaultdict(list)
+    for triple in unreadable:
+        unreadable_of[triple[0]].append(triple)
     readings = {}
     for role in roles:
-        reached = _reach(data, role)
+        reached = reach(data, role)
         set_aside = tuple(f"set aside, as contradictory: {_about(s, text, data, vocabulary)}"
-                          for s in sorted(elsewhere, key=str) if s in reached for text in elsewhere[s])
+                          for s in sorted(reached & elsewhere.keys(), key=str) for text in elsewhere[s])
+        mine = sorted((t for s in reached for t in unreadable_of.get(s, ())), key=lambda t: tuple(map(str, t)))
         values = tuple(("" if s == role else f"{_label(s, data, vocabulary)}, ") + _statement((s, p, o), data, vocabulary)
-                       for s, p, o in sorted(unreadable, key=lambda t: tuple(map(str, t))) if s in reached)
+                       for s, p, o in mine)
         if role in own:
             reading = RoleReading(str(role), frozenset(), own[role], set_aside, values)
         elif role in inconsistent:
@@ -452,22 +360,39 @@ def classify(data: Graph, roles: list[URIRef], ontology: Graph | None = None) ->
     return readings
 
 
-def _read(kept: Graph, vocabulary: Graph, roles: list) -> tuple[dict, set]:
+def _read(kept: Graph, vocabulary: Graph, roles: list, roles_per_run: int) -> tuple[dict, set]:
     """HermiT's classes for ``roles``, and the roles it finds inconsistent that the forward chaining
-    did not: one run on everything, or, when that has no model, runs on halves of the roles (each
-    with what it links to) until the inconsistent ones are alone."""
+    did not: one run per group of about ``roles_per_run`` roles (one run on everything when they
+    are fewer)."""
+    if len(roles) <= roles_per_run:
+        return _read_together(kept, vocabulary, roles)
+    found, inconsistent = {}, set()
+    batch = groups(kept, roles, vocabulary, roles_per_run)
+    for start in range(0, len(batch), RUNS_PER_JAVA):
+        part = batch[start:start + RUNS_PER_JAVA]
+        for (members, graph), classes in zip(part, read_many([(vocabulary + g, m) for m, g in part])):
+            if classes is None:  # no model: narrowed down as when the roles are few
+                classes, bad = _read_together(graph, vocabulary, members)
+                inconsistent |= bad
+            found.update(classes)
+    return found, inconsistent
+
+
+def _read_together(kept: Graph, vocabulary: Graph, roles: list) -> tuple[dict, set]:
+    """One run on ``kept``, or, when that has no model, runs on halves of the roles (each with
+    what it links to) until the inconsistent ones are alone."""
     if not roles:
         return {}, set()
     try:
         return _classes_of(vocabulary + kept, roles), set()
     except _Inconsistent:
         pass
-    parts = {role: _reach(kept, role) for role in roles}
+    parts = {role: reach(kept, role) for role in roles}
 
     def halves(group):
         subjects = set().union(*(parts[r] for r in group))
         try:
-            return _classes_of(vocabulary + _subgraph(kept, subjects), group), set()
+            return _classes_of(vocabulary + subgraph(kept, subjects), group), set()
         except _Inconsistent:
             if len(group) == 1:
                 return {}, set(group)
