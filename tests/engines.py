@@ -107,26 +107,25 @@ def start_oxigraph(folder: Path) -> tuple[str, subprocess.Popen]:
     return endpoint, process
 
 
+def _holding_bundled_graphs(engine: str, started: tuple[str, subprocess.Popen]):
+    """The endpoint of a just ``started`` engine once the bundled graphs are loaded; stopped afterwards."""
+    endpoint, process = started
+    try:
+        with client_for(engine) as client:
+            load_files(endpoint, ENGINES[engine], project_files(), client, progress=lambda line: None)
+        yield endpoint
+    finally:
+        stop(process)
+
+
 @pytest.fixture(scope="session")
 def virtuoso(tmp_path_factory):
     """The SPARQL endpoint of a Virtuoso holding the bundled graphs."""
     require_virtuoso()
-    endpoint, process = start_virtuoso(tmp_path_factory.mktemp("virtuoso"))
-    try:
-        with client_for("virtuoso") as client:
-            load_files(endpoint, ENGINES["virtuoso"], project_files(), client, progress=lambda line: None)
-        yield endpoint
-    finally:
-        stop(process)
+    yield from _holding_bundled_graphs("virtuoso", start_virtuoso(tmp_path_factory.mktemp("virtuoso")))
 
 
 @pytest.fixture(scope="session")
 def oxigraph_server(tmp_path_factory):
     """The query endpoint of an Oxigraph server holding the bundled graphs."""
-    endpoint, process = start_oxigraph(tmp_path_factory.mktemp("oxigraph"))
-    try:
-        with client_for("oxigraph") as client:
-            load_files(endpoint, ENGINES["oxigraph"], project_files(), client, progress=lambda line: None)
-        yield endpoint
-    finally:
-        stop(process)
+    yield from _holding_bundled_graphs("oxigraph", start_oxigraph(tmp_path_factory.mktemp("oxigraph")))
