@@ -76,12 +76,7 @@ def _reasoned(graph: Graph):
         raise ReasonerUnavailable("HermiT needs a Java runtime (install default-jre-headless)")
     import owlready2
 
-    modules = [(o, RDF.type, OWL.Ontology) for o in graph.subjects(RDF.type, OWL.Ontology) if str(o) != str(PS)]
-    if modules:  # owlready2 reads a file as one ontology; a second header (the alignment module) derails it
-        graph = graph + Graph()
-        for triple in modules:
-            graph.remove(triple)
-    data = graph.serialize(format="nt", encoding="utf-8")
+    data = _nt(graph)
     with _lock:
         world = owlready2.World()
         try:
@@ -131,16 +126,17 @@ def classes_in(world, roles) -> dict:
     return out
 
 
-def read_many(runs: list[tuple[Graph, list]]) -> list[dict | None]:
+def read_many(vocabulary: Graph, runs: list[tuple[Graph, list]]) -> list[dict | None]:
     """For each (graph, roles) of ``runs``, the classes of its roles as ``classes_in`` gives them
-    after HermiT, or None when the graph has no model; all in as few Java runs as inconsistent
-    graphs allow (HermiT stops at the first one)."""
+    after HermiT has read ``vocabulary`` and the graph, or None when the two have no model; all in
+    as few Java runs as inconsistent graphs allow (HermiT stops at the first one)."""
     if not java_available():
         raise ReasonerUnavailable("HermiT needs a Java runtime (install default-jre-headless)")
     import owlready2
     import owlready2.reasoning as owl_reasoning
 
-    data = [_nt(graph) for graph, _ in runs]
+    shared = _nt(vocabulary)  # once: N-Triples files joined are the union of their graphs
+    data = [shared + _nt(graph) for graph, _ in runs]
     out: list[dict | None] = [None] * len(runs)
     with _lock, tempfile.TemporaryDirectory(prefix="peersupport-hermit-") as folder:
         worlds = []

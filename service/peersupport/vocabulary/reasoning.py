@@ -370,7 +370,7 @@ def _read(kept: Graph, vocabulary: Graph, roles: list, roles_per_run: int) -> tu
     batch = groups(kept, roles, vocabulary, roles_per_run)
     for start in range(0, len(batch), RUNS_PER_JAVA):
         part = batch[start:start + RUNS_PER_JAVA]
-        for (members, graph), classes in zip(part, read_many([(vocabulary + g, m) for m, g in part])):
+        for (members, graph), classes in zip(part, read_many(vocabulary, [(g, m) for m, g in part])):
             if classes is None:  # no model: narrowed down as when the roles are few
                 classes, bad = _read_together(graph, vocabulary, members)
                 inconsistent |= bad
