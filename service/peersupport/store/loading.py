@@ -29,6 +29,7 @@ import pyoxigraph as ox
 
 from peersupport import NAMESPACE
 from peersupport.resources import data_dir
+from peersupport.store import strict_check
 from peersupport.store.progress import Display, Reading
 
 log = logging.getLogger(__name__)
@@ -220,10 +221,20 @@ def _delete_abandoned_generations(location: Path, keep: Path | None) -> list[str
 
 
 def parse_in_memory(files: list[tuple[str, Path]], report=None) -> ox.Store:
-    """An in-memory store holding ``files``, one graph each, parsed strictly (they are being served
-    before any generation holds them). Raises LoadError naming the file, line and column."""
+    """An in-memory store holding ``files``, one graph each, checked strictly (they are being
+    served before any generation holds them): when ``strict_check.pays``, parsed leniently while
+    another process checks them strictly (see ``strict_check``), else parsed strictly.
+    Raises LoadError naming the file, line and column."""
     store = ox.Store()
-    _parse_files(store, [(name, path, False) for name, path in files], report or Display())
+    apart = strict_check.pays(sum(path.stat().st_size for _, path in files))
+    check = strict_check.Beside([(name, path, RDF_FORMATS[path.suffix]) for name, path in files]) if apart else None
+    try:
+        _parse_files(store, [(name, path, apart) for name, path in files], report or Display(), check)
+    except LoadError as error:
+        raise LoadError(check.error() or str(error) if check else str(error)) from None  # the strict message first
+    finally:
+        if check is not None:
+            check.stop()
     return store
 
 
@@ -255,10 +266,11 @@ def load_in_memory(generation: Path, files: list[tuple[str, Path]], checksums: d
     return store
 
 
-def _parse_files(store: ox.Store, files: list[tuple[str, Path, bool]], report) -> None:
+def _parse_files(store: ox.Store, files: list[tuple[str, Path, bool]], report, check=None) -> None:
     """Parse each (name, path, lenient) into ``store`` with Store.load, not bulk_load: into memory
     it is as fast, and it starts no thread pool (the store's owner forks query workers, and only
-    one thread survives a fork)."""
+    one thread survives a fork). ``check``: the strict check of the lenient files, awaited before
+    the load is reported done."""
     sizes = [path.stat().st_size for _, path, _ in files]
     started, before, held = time.monotonic(), 0, len(store)  # len() walks the store: once per file
     for (name, path, lenient), size in zip(files, sizes):
@@ -271,6 +283,8 @@ def _parse_files(store: ox.Store, files: list[tuple[str, Path, bool]], report) -
                 raise LoadError(f"cannot load {name}: {error.msg}") from None
         before, held = before + size, len(store)
         report.loaded(name, held - triples, time.monotonic() - file_started)
+    if check is not None and (error := check.error()):
+        raise LoadError(error)
     report.finished(len(files), held, time.monotonic() - started)
 
 
