@@ -81,6 +81,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(title="Peer Support Vocabulary service", version=__version__, lifespan=lifespan,
                   docs_url=None, redoc_url=None,
+                  # FastAPI's OpenTelemetry, unused here, else asks per request whether a provider is set (5 µs)
+                  telemetry={"tracing": False, "metrics": False, "logs": False},
                   description="SPARQL endpoint over the peer-support graph, role validator and vocabulary.")
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, read_seconds=settings.body_seconds)
