@@ -11,11 +11,14 @@ import logging
 import os
 import re
 import signal
+import socket
+import struct
 
 import pytest
 import uvloop
 
 from peersupport.errors import AnswerTooLarge, Busy, Timeout
+from peersupport.sparql.awaited_reply import whole_message_waiting
 from peersupport.sparql.execution import MAX_ROWS_HEADER
 from peersupport.sparql.jobs import QueryJob
 from peersupport.sparql.pool import INLINE_QUERY_CHARS, QueryPool
@@ -206,3 +209,23 @@ def test_large_answers_of_concurrent_heavy_queries_arrive_whole_beside_small_que
         assert value_of(pool.execute(small(99))) == "99"
     finally:
         pool.close()
+
+
+def test_a_message_is_whole_only_once_all_its_bytes_have_arrived():
+    ours, theirs = socket.socketpair()
+    try:
+        descriptor = ours.fileno()
+        assert whole_message_waiting(descriptor) is False
+        theirs.sendall(struct.pack("!i", 100) + b"x" * 50)
+        assert whole_message_waiting(descriptor) is False
+        theirs.sendall(b"x" * 50)
+        assert whole_message_waiting(descriptor) is True
+        ours.recv(104)
+        theirs.sendall(struct.pack("!i", -1) + struct.pack("!Q", 10) + b"y" * 9)  # the long form of the length
+        assert whole_message_waiting(descriptor) is False
+        theirs.sendall(b"y")
+        assert whole_message_waiting(descriptor) is True
+        assert os.get_blocking(descriptor) is True  # looked at without changing the descriptor
+    finally:
+        ours.close()
+        theirs.close()

@@ -29,8 +29,6 @@ memory. Answers are capped in bytes too (``max_bytes``).
 
 from __future__ import annotations
 
-import asyncio
-import fcntl
 import logging
 import math
 import multiprocessing
@@ -40,7 +38,6 @@ import resource
 import signal
 import socket
 import struct
-import termios
 import threading
 import time
 from multiprocessing.connection import Connection
@@ -49,6 +46,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from peersupport.errors import Busy, InternalError, ServiceError, Timeout
+from peersupport.sparql.awaited_reply import await_reply
 from peersupport.sparql.execution import run_query
 from peersupport.sparql.jobs import QueryJob, Reply
 from peersupport.sparql.worker_memory import Budget, Retiring
@@ -154,26 +152,6 @@ def _receive_exactly(sock: socket.socket, size: int) -> bytes:
             raise RuntimeError("the query worker holder stopped")
         data += chunk
     return data
-
-
-def _whole_message_waiting(descriptor: int) -> bool:
-    """Whether a whole message of ``multiprocessing.connection`` (a 4-byte length, or -1 and an
-    8-byte length, then the bytes) is waiting on the socket ``descriptor``, so that reading it
-    cannot block."""
-    waiting = struct.unpack("i", fcntl.ioctl(descriptor, termios.FIONREAD, b"\0" * 4))[0]
-    if waiting < 4:
-        return False
-    peek = socket.socket(fileno=descriptor)
-    try:
-        header = peek.recv(12, socket.MSG_PEEK | socket.MSG_DONTWAIT)
-    except BlockingIOError:
-        return False
-    finally:
-        peek.detach()  # the descriptor stays the connection's
-    size = struct.unpack("!i", header[:4])[0]
-    if size != -1:
-        return waiting >= 4 + size
-    return len(header) == 12 and waiting >= 12 + struct.unpack("!Q", header[4:])[0]
 
 
 class _Holder:
@@ -422,38 +400,15 @@ class QueryPool:
         """``execute`` awaited on the event loop: the loop watches the worker's pipe, so a small
         query costs no thread hop (which costs more than the query). A long query text, or no
         worker idle at once, takes ``execute`` on a thread instead: a long write to the pipe, or
-        the wait for a worker, must not hold up the loop. A reply not wholly arrived when the pipe
-        turns readable (a large answer comes in parts) is read on a thread too."""
+        the wait for a worker, must not hold up the loop (see ``awaited_reply``)."""
         worker = self._take_worker(block=False) if len(job.query) <= INLINE_QUERY_CHARS else None
         if worker is None:
             import anyio
 
             return await anyio.to_thread.run_sync(self.execute, job)
-        loop = asyncio.get_running_loop()
-        descriptor = worker.connection.fileno()
-        readable = loop.create_future()
         try:
             worker.connection.send(job)  # a short text into an idle worker's empty pipe: no wait
-            loop.add_reader(descriptor, lambda: readable.done() or readable.set_result(None))
-            try:
-                await asyncio.wait_for(readable, self.timeout)
-                answered = True
-            except asyncio.TimeoutError:
-                answered = False
-            finally:
-                loop.remove_reader(descriptor)
-                # uvloop (libuv's uv_poll_init) leaves a watched descriptor non-blocking: a
-                # blocking recv of a reply that arrives in parts would then fail half-way
-                # (BlockingIOError) and be taken for a dead worker.
-                os.set_blocking(descriptor, True)
-            if not answered:
-                answer = None
-            elif _whole_message_waiting(descriptor):
-                answer = worker.connection.recv()
-            else:
-                import anyio
-
-                answer = await anyio.to_thread.run_sync(worker.connection.recv)
+            answered, answer = await await_reply(worker.connection, self.timeout)
         except (EOFError, OSError):
             raise self._stopped_while_running(worker) from None
         except BaseException:  # cancelled: the worker's late reply would answer the next job
