@@ -34,7 +34,7 @@ def _lines(path: Path, middle: str = "", at: int = LINES // 2) -> Path:
 
 
 def _parse(files, apart: bool, monkeypatch) -> ox.Store:
-    monkeypatch.setattr(strict_check, "APART_BYTES", 0 if apart else 10**15)
+    monkeypatch.setattr(strict_check, "pays", lambda total_bytes: apart)
     return parse_in_memory(files, Quiet())
 
 
@@ -69,6 +69,18 @@ def test_the_store_is_the_one_a_strict_parse_makes_and_one_blank_node_stays_one(
              "{ ?b ?p ?o FILTER(isBlank(?b)) } }")
     assert [int(row["n"].value) for row in apart.query(blank)] == [1]  # _:x of the first line and of the last
     assert _children() == []  # the check has ended: nothing but this thread is left for the holder's forks
+
+
+def test_the_check_is_run_apart_only_for_large_files_with_a_core_to_spare(monkeypatch):
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
+    monkeypatch.setattr(os, "getloadavg", lambda: (1.4, 0.0, 0.0))
+    assert strict_check.pays(strict_check.APART_BYTES)
+    assert not strict_check.pays(strict_check.APART_BYTES - 1)
+    monkeypatch.setattr(os, "getloadavg", lambda: (1.5, 0.0, 0.0))
+    assert not strict_check.pays(strict_check.APART_BYTES)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0})
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))
+    assert not strict_check.pays(strict_check.APART_BYTES)
 
 
 @pytest.mark.parametrize(("line", "error"), [
