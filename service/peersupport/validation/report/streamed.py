@@ -28,7 +28,7 @@ from peersupport.validation.inputs import Parsed, require_roles
 from peersupport.validation.report.common import counts
 from peersupport.validation.report.machine import (CSV_COLUMNS, csv_rows, csv_text, json_document, report_graph,
                                                    report_statements, result_json, result_statements, role_json)
-from peersupport.validation.report.summary import ORDER, checked_sentence, outcome_sentence
+from peersupport.validation.report.summary import ORDER, said, tally
 from peersupport.validation.report.text import entry_lines, head_lines, tail_lines, title_line
 from peersupport.validation.validate import Report
 
@@ -58,10 +58,8 @@ class Totals:
         for word, number in counts(Report(data=batch.report.data, results=results)).items():
             self.found[word] += number
         roles = batch.roles()
-        self.outcomes["roles"] += len(roles)
-        for verdict in batch.verdicts().values():
-            self.outcomes[verdict.outcome] = self.outcomes.get(verdict.outcome, 0) + 1
-            self.outcomes["claims"] += bool(verdict.claims_peer_support)
+        for name, number in tally(batch.verdicts().values(), len(roles)).items():
+            self.outcomes[name] = self.outcomes.get(name, 0) + number
         self.described += len(roles) + sum(1 for o in batch.report.data.subjects(RDF.type, ORG.Organization) if batch.owns(o))
         keep_notes(self.notes, batch.report)
 
@@ -70,8 +68,7 @@ class Totals:
         return not self.found["violations"]
 
     def said(self, lang: str) -> dict:
-        return {"checked": checked_sentence(self.outcomes, lang), "outcomes": outcome_sentence(self.outcomes, lang),
-                "tally": self.outcomes}
+        return said(self.outcomes, lang)
 
 
 class StreamedReport:

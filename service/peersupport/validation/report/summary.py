@@ -28,11 +28,17 @@ ORDER = ("peer-support", "undetermined", "not-peer-support", "inconsistent")
 
 def outcomes(report: Report) -> dict[str, int]:
     """How many roles have each verdict, and how many roles there are and claim peer support."""
+    return tally(report.verdicts.values(), len(report.roles()))
+
+
+def tally(verdicts, roles: int) -> dict[str, int]:
+    """``outcomes`` of ``roles`` roles with these verdicts (for a report, or a batch of one)."""
     found = {outcome: 0 for outcome in ORDER}
-    for verdict in report.verdicts.values():
+    claims = 0
+    for verdict in verdicts:
         found[verdict.outcome] = found.get(verdict.outcome, 0) + 1
-    claims = sum(1 for v in report.verdicts.values() if v.claims_peer_support)
-    return {"roles": len(report.roles()), "claims": claims, **found}
+        claims += bool(verdict.claims_peer_support)
+    return {"roles": roles, "claims": claims, **found}
 
 
 def _say(number: int, pair: tuple) -> str:
@@ -68,5 +74,9 @@ def outcome_sentence(tally: dict, lang: str = "en") -> str:
 
 def summary(report: Report, lang: str = "en") -> dict:
     """The two sentences and their figures, for every rendering."""
-    tally = outcomes(report)
-    return {"checked": checked_sentence(tally, lang), "outcomes": outcome_sentence(tally, lang), "tally": tally}
+    return said(outcomes(report), lang)
+
+
+def said(figures: dict, lang: str = "en") -> dict:
+    """``summary`` from the figures ``outcomes`` gives."""
+    return {"checked": checked_sentence(figures, lang), "outcomes": outcome_sentence(figures, lang), "tally": figures}
