@@ -84,19 +84,23 @@ def test_the_check_is_run_apart_only_for_large_files_with_a_core_to_spare(monkey
 
 
 @pytest.mark.parametrize(("line", "error"), [
-    ('<http://exa mple.org/s> <http://example.org/p> "1" .', "at line 1500 between columns 1 and 24: Invalid IRI code point ' '"),
+    ('<http://exa mple.org/s> <http://example.org/p> "1" .',
+     "at line 1500 between columns 1 and 24: Invalid IRI code point ' '"),
     ('<http://example.org/s> <http://example.org/p> "1"@abcdefghijk .',
      "at line 1500 between columns 51 and 61: A subtag may be eight characters in length at maximum"),
-    ('<http://example.org/s> <http://example.org/p> .', "at line 1500 column 47: The object of a triple must be an IRI, a blank node or a literal"),
+    ('<http://example.org/s> <http://example.org/p> .',
+     "at line 1500 column 47: The object of a triple must be an IRI, a blank node or a literal"),
 ])
 def test_an_error_is_the_one_a_strict_parse_reports_with_its_line_and_column(tmp_path, monkeypatch, line, error):
     files = [("local/ok.nt", _lines(tmp_path / "ok.nt")), ("local/a.nt", _lines(tmp_path / "a.nt", line))]
-    assert _error(files, True, monkeypatch) == _error(files, False, monkeypatch) == f"cannot load local/a.nt: Parser error {error}"
+    expected = f"cannot load local/a.nt: Parser error {error}"
+    assert _error(files, True, monkeypatch) == _error(files, False, monkeypatch) == expected
     assert _children() == []
 
 
 def test_the_first_file_with_an_error_is_the_one_named(tmp_path, monkeypatch):
-    files = [("local/a.nt", _lines(tmp_path / "a.nt", '<http://exa mple.org/s> <http://example.org/p> "1" .', at=2900)),
+    bad_iri = '<http://exa mple.org/s> <http://example.org/p> "1" .'
+    files = [("local/a.nt", _lines(tmp_path / "a.nt", bad_iri, at=2900)),
              ("local/b.nt", _lines(tmp_path / "b.nt", "<http://example.org/s> <p", at=10))]
     assert _error(files, True, monkeypatch) == ("cannot load local/a.nt: Parser error at line 2900 between columns 1 "
                                                 "and 24: Invalid IRI code point ' '")

@@ -13,8 +13,9 @@ the generation beside the parse rather than after it was measured slower to serv
 (10^6 triples: 3.8-4.5 s against 3.6 s until /healthz answers). When the generation is up to
 date the holder reads it as before, and with ``--query-store disk`` the generation is built
 first, since the workers read it. The files' SHA-256 (the manifest's) are computed while the
-holder parses when no generation holds the same files (none could be up to date: 10^7 triples,
-a 1.4 GB file, took 4.3 s to hash on a busy machine), and before it only when one does, since only they can tell.
+holder parses when no generation holds the same files (none could then be up to date; 10^7
+triples, a 1.4 GB file, took 4.3 s to hash on a busy machine), and before the parse only when
+one does, since only they can tell whether it is up to date.
 
 ``peersupport serve`` starts the pool before the web server (``prestart``), so that a broken
 file is reported plainly rather than as a failed start-up, and the app's lifespan takes that

@@ -231,7 +231,7 @@ def parse_in_memory(files: list[tuple[str, Path]], report=None) -> ox.Store:
     try:
         _parse_files(store, [(name, path, apart) for name, path in files], report or Display(), check)
     except LoadError as error:
-        raise LoadError(check.error() or str(error) if check else str(error)) from None  # the strict message first
+        raise LoadError((check.error() or str(error)) if check else str(error)) from None  # the strict message first
     finally:
         if check is not None:
             check.stop()
