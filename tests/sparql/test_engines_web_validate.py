@@ -88,7 +88,7 @@ def test_an_engine_that_does_not_answer_is_a_503_naming_it(tmp_path, client):
     assert answer.status_code == 503
     error = answer.json()["error"]
     assert (error["title"], error["message"]) == ("The SPARQL engine behind this service does not answer",
-                                                  "the SPARQL endpoint behind this service did not answer")
+                                                  "the SPARQL engine behind this service did not answer (ConnectError)")
     assert endpoint not in answer.text
 
 
