@@ -112,16 +112,29 @@ def blank_subjects(reader: EngineReader) -> int:
     return int(rows[0]["n"]["value"]) if rows else 0
 
 
+VALUES_AT_MOST = 2000  # terms in one VALUES block (see _parts)
+
+
 def neighbourhood(reader: EngineReader, nodes: list[ox.NamedNode]) -> Graph:
     """The triples the shapes and the axioms can read about ``nodes`` (the bound of the module's docstring)."""
-    values = " ".join(str(node) for node in nodes)
     union = " UNION ".join("{ " + part + " }" for part in _PARTS)
-    query = f"{PREFIXES}CONSTRUCT {{ {_TEMPLATE} }} {reader.dataset} WHERE {{ VALUES ?this {{ {values} }} {union} }}"
-    data = reader.construct(query, f"the neighbourhood of {len(nodes)} nodes")
+    data = Graph()
+    for part in _parts(nodes):
+        values = " ".join(str(node) for node in part)
+        query = f"{PREFIXES}CONSTRUCT {{ {_TEMPLATE} }} {reader.dataset} WHERE {{ VALUES ?this {{ {values} }} {union} }}"
+        data += reader.construct(query, f"the neighbourhood of {len(nodes)} nodes")
     own = {URIRef(node.value) for node in nodes}
-    terms = {p for s, p, _ in data if s in own} | set(data.objects(None, RDF.type))
-    if terms:
-        values = " ".join(term.n3() for term in sorted(terms) if isinstance(term, URIRef))
+    terms = [term for term in sorted({p for s, p, _ in data if s in own} | set(data.objects(None, RDF.type)))
+             if isinstance(term, URIRef)]
+    for part in _parts(terms):
+        values = " ".join(term.n3() for term in part)
         query = f"{PREFIXES}CONSTRUCT {{ ?s ?p ?o }} {reader.dataset} WHERE {{ VALUES ?term {{ {values} }} {_DEFINITIONS} }}"
         data += reader.construct(query, f"the classes and properties of {len(nodes)} nodes")
     return data
+
+
+def _parts(terms: list) -> list[list]:
+    """``terms`` in runs of at most ``VALUES_AT_MOST``: Virtuoso 7.2 refuses a ``VALUES`` block of
+    5,000 IRIs ("SP030: Too many arguments for standard built-in function in operator()"), so a
+    batch's nodes are asked for in parts, whose CONSTRUCTs together give the one query's triples."""
+    return [terms[start:start + VALUES_AT_MOST] for start in range(0, len(terms), VALUES_AT_MOST)]
