@@ -49,3 +49,15 @@ def test_without_1e7_the_verdict_says_where_it_was_judged():
 def test_nothing_measured():
     rows = target_rows([size_result(1_000_000, Costs())])
     assert [row[1:] for row in rows] == [["not measured", "–"]] * 3
+
+
+def test_memory_takes_the_process_tree_when_healthz_missed_a_process_and_a_failed_mix_is_not_judged():
+    missed = costs(36.0, 31.0, 2500.0, 2900.0, 0.8)
+    missed.tree_pss_mb = 3100.0
+    rows = target_rows([size_result(10_000_000, missed)])
+    assert rows[1][1:] == ["1e7: total PSS 2,500 MB over 1 processes (3,100 MB over the process tree), one in-memory copy "
+                           "2,900 MB (1.07×)", "met"]
+    missed.mix_note = "findings-by-project: 503; practices-in-use: 503"
+    rows = target_rows([size_result(10_000_000, missed)])
+    assert rows[1][1:] == ["1e7: total PSS 2,500 MB over 1 processes (3,100 MB over the process tree), one in-memory copy "
+                           "2,900 MB (1.07×), but 2 requests of the query mix were not answered 200, so not judged", "–"]
