@@ -14,7 +14,6 @@ same hashes, progress lines and summary.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import time
@@ -26,7 +25,7 @@ import pyoxigraph as ox
 
 from peersupport.sparql.engines import Engine, credentials
 from peersupport.store import virtuoso_bulk
-from peersupport.store.loading import LOADED_HASHES, RDF_FORMATS, graph_name
+from peersupport.store.loading import LOADED_HASHES, RDF_FORMATS, checksum, graph_name
 
 log = logging.getLogger(__name__)
 SHA256 = LOADED_HASHES + "#sha256"
@@ -78,8 +77,7 @@ def load_files(endpoint: str, engine: Engine, files: list[tuple[str, Path]], cli
     try:
         for index, (name, path) in enumerate(files, start=1):
             iri = graph_name(name).value
-            body = path.read_bytes()
-            digest = hashlib.sha256(body).hexdigest()
+            digest = checksum(path)
             if known.get(iri) == digest:
                 summary.skipped.append(name)
                 progress(f"[{index}/{len(files)}] {name}: unchanged, skipped")
@@ -91,7 +89,7 @@ def load_files(endpoint: str, engine: Engine, files: list[tuple[str, Path]], cli
             else:
                 if refusal:
                     progress(f"[{index}/{len(files)}] {name}: {refusal}, so it is sent with the Graph Store protocol")
-                _put_file(client, store_url, iri, path, body, name)
+                _put_file(client, store_url, iri, path, path.read_bytes(), name)
                 count = _count(endpoint, client, iri)
             known[iri] = digest
             summary.loaded.append((name, count))

@@ -93,7 +93,7 @@ def graph_name(name: str) -> ox.NamedNode:
     return ox.NamedNode(GRAPH_BASE + name)
 
 
-def _checksum(path: Path) -> str:
+def checksum(path: Path) -> str:
     # Read in pieces (10^7 triples are a 1.4 GB file); hashlib releases the GIL while it hashes them.
     with path.open("rb") as file:
         return hashlib.file_digest(file, "sha256").hexdigest()
@@ -122,7 +122,7 @@ def _write_atomically(path: Path, text: str) -> None:
 
 
 def checksums_of(files: list[tuple[str, Path]]) -> dict[str, str]:
-    return {name: _checksum(path) for name, path in files}
+    return {name: checksum(path) for name, path in files}
 
 
 def same_files_generation(location: Path, files: list[tuple[str, Path]]) -> Path | None:
@@ -253,7 +253,7 @@ def load_in_memory(generation: Path, files: list[tuple[str, Path]], checksums: d
     for name in sorted(manifest):
         path = paths.get(name)
         if path is not None and path.exists() and (
-                (checksums or {}).get(name) or _checksum(path)) == manifest[name]["sha256"]:
+                (checksums or {}).get(name) or checksum(path)) == manifest[name]["sha256"]:
             fresh.append((name, path, True))
         else:
             stale.append(name)
