@@ -77,9 +77,10 @@ def _capped(max_rows: int) -> dict:
     return {MAX_ROWS_HEADER: str(max_rows)}
 
 
-def serialize_result(result, accept: str | None, max_rows: int) -> Reply:
+def serialize_result(result, accept: str | None, max_rows: int, canonical: bool = False) -> Reply:
     """The reply for a query result (a boolean, solutions, or an iterable of triples), in the
-    media type ``accept`` prefers, with at most ``max_rows`` rows or triples. Raises
+    media type ``accept`` prefers, with at most ``max_rows`` rows or triples (booleans of solutions
+    in their canonical form if ``canonical``, for another engine's answer). Raises
     NotAcceptable when ``accept`` allows none of the result's formats."""
     offers = SELECT_TYPES if isinstance(result, (ox.QueryBoolean, ox.QuerySolutions)) else GRAPH_TYPES
     media_type = negotiate(accept, offers)
@@ -89,7 +90,7 @@ def serialize_result(result, accept: str | None, max_rows: int) -> Reply:
     if isinstance(result, ox.QueryBoolean):
         body = ask_bytes(bool(result), media_type)
     elif isinstance(result, ox.QuerySolutions):
-        variables, rows, truncated = collect_rows(result, max_rows)
+        variables, rows, truncated = collect_rows(result, max_rows, canonical)
         body = select_bytes(variables, rows, media_type)
         if truncated:
             headers = _capped(max_rows)

@@ -6,7 +6,8 @@ graph is the union of the named graphs, what to ask for, how parameters are boun
 The answer is asked for in formats we parse as it streams in (SPARQL JSON results, or
 N-Triples for graphs), so the result-row cap holds as for the embedded store: reading stops at
 the cap and the connection is closed, and the rows are then written in the media type the client
-negotiated. The time limit covers the whole answer. The SPARQL protocol has no way to cancel a
+negotiated (a boolean in its canonical form ``true``/``false``: Virtuoso writes every boolean as
+``1``/``0``). The time limit covers the whole answer. The SPARQL protocol has no way to cancel a
 query: closing the connection stops a server that streams its results (Oxigraph server does,
 row by row), but a query that produces nothing until it ends (an aggregate) runs on there until
 that server's own limit.
@@ -192,7 +193,7 @@ class RemoteEndpoint:
                 result = (quad.triple for quad in ox.parse(body, format=_GRAPH_FORMATS[media_type]))
             else:
                 raise UpstreamFailure(f"the SPARQL endpoint behind this service answered in an unexpected format: {media_type or 'none'}")
-            return serialize_result(result, job.accept, self.max_rows)
+            return serialize_result(result, job.accept, self.max_rows, canonical=True)
         except SyntaxError as error:
             raise UpstreamFailure(f"the SPARQL endpoint behind this service sent a malformed answer: {error}") from None
 

@@ -23,6 +23,8 @@ _RDF_FORMATS = {"text/turtle": ox.RdfFormat.TURTLE, "application/n-triples": ox.
                 "application/ld+json": ox.RdfFormat.JSON_LD, "application/rdf+xml": ox.RdfFormat.RDF_XML}
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+_XSD_BOOLEAN = ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")
+_CANONICAL_BOOLEANS = {"1": ox.Literal("true", datatype=_XSD_BOOLEAN), "0": ox.Literal("false", datatype=_XSD_BOOLEAN)}
 
 
 def _term_json(term) -> dict:
@@ -66,15 +68,26 @@ def _term_csv(term) -> str:
     return str(term)
 
 
-def collect_rows(solutions, max_rows: int) -> tuple[list[str], list[list], bool]:
-    """(variables, rows, truncated): at most ``max_rows`` rows."""
+def canonical_boolean(term):
+    """``term``, with a boolean written ``1`` or ``0`` (Virtuoso's only forms of a boolean) in the
+    canonical form ``true`` or ``false`` of XML Schema: the same value, written as the embedded store
+    writes it, so that an answer reads the same whatever the engine."""
+    if isinstance(term, ox.Literal) and term.datatype == _XSD_BOOLEAN:
+        return _CANONICAL_BOOLEANS.get(term.value, term)
+    return term
+
+
+def collect_rows(solutions, max_rows: int, canonical: bool = False) -> tuple[list[str], list[list], bool]:
+    """(variables, rows, truncated): at most ``max_rows`` rows, booleans in their canonical form
+    if ``canonical``."""
     variables = [v.value for v in solutions.variables]
     rows, truncated = [], False
     for solution in solutions:
         if len(rows) == max_rows:
             truncated = True
             break
-        rows.append([solution[v] for v in variables])
+        row = [solution[v] for v in variables]
+        rows.append([canonical_boolean(t) for t in row] if canonical else row)
     return variables, rows, truncated
 
 
