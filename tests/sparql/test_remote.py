@@ -213,7 +213,15 @@ def test_healthz_is_503_while_the_remote_endpoint_is_down(tmp_path):
                                   unavailable_too=True)
     try:
         health = httpx.get(base + "/healthz", trust_env=False)
-        assert (health.status_code, health.json()) == (503, {"status": "unavailable", "version": "0.1.0", "store": "remote",
-                                                             "endpoint": "did not answer: ConnectError"})
+        assert (health.status_code, health.headers["retry-after"], health.json()) == (
+            503, "5", {"status": "unavailable", "version": "0.1.0", "store": "remote", "endpoint": "did not answer: ConnectError"})
     finally:
         stop(process)
+
+
+def test_validating_a_graph_when_the_engine_lists_its_graphs_badly_is_a_502_not_a_503(server):
+    """Before: a malformed list of the engine's graphs was answered 503, as if the engine were down."""
+    with _service(server + "/broken") as client:
+        answer = client.post("/validate", params={"graph": "https://example.org/g"}, headers={"Accept": "application/json"})
+    assert (answer.status_code, "retry-after" in answer.headers) == (502, False)
+    assert answer.json()["error"]["message"] == "the SPARQL endpoint behind this service sent a malformed list of its graphs"

@@ -15,6 +15,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 
 from peersupport import __version__
+from peersupport.errors import EngineUnavailable
 from peersupport.web.api_docs import api_docs_router
 from peersupport.web.errors import install_error_handlers
 from peersupport.sparql.catalogue_router import catalogue_router
@@ -138,6 +139,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             from peersupport.web.health import deep as deep_health
 
             body.update(deep_health(executor, remote=bool(settings.sparql_endpoint)))
-        return JSONResponse(body, status_code=200 if status == "ok" else 503, headers={"Cache-Control": "no-store"})
+        if status == "ok":
+            return JSONResponse(body, headers={"Cache-Control": "no-store"})
+        # As for a query the engine did not answer: a load balancer or a client waits, then asks again.
+        return JSONResponse(body, status_code=503, headers={"Cache-Control": "no-store",
+                                                             "Retry-After": str(EngineUnavailable.retry_after)})
 
     return app

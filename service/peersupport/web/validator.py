@@ -118,10 +118,9 @@ async def _graph_submission(graph: str, store, lang: str, classify: bool, batch:
     executor, graphs = store
     term = iri_term(graph)
     remote = isinstance(executor(), RemoteEndpoint)
-    try:
-        known = await anyio.to_thread.run_sync(graphs)
-    except UpstreamFailure as error:  # the engine's list of graphs: it did not answer
-        raise _unavailable(str(error)) from None
+    # The engine's failures to list its graphs pass as they are: 503 when it does not answer, 502
+    # when it answers badly.
+    known = await anyio.to_thread.run_sync(graphs)
     if graph not in known:
         raise NotFound(f"the store holds no graph {term}", "Name one of the graphs the service description lists "
                                                              "(GET /sparql), as graph=IRI.")
@@ -130,10 +129,6 @@ async def _graph_submission(graph: str, store, lang: str, classify: bool, batch:
     reply = await anyio.to_thread.run_sync(
         run, executor(), f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {term} {{ ?s ?p ?o }} }}", "application/n-triples")
     return Submission(reply.body, "nt", lang, classify)
-
-
-def _unavailable(message: str) -> EngineUnavailable:
-    return EngineUnavailable(message)
 
 
 def _validate_engine_graph(endpoint, submission: Submission, batch: int):
@@ -149,7 +144,7 @@ def _validate_engine_graph(endpoint, submission: Submission, batch: int):
         message = str(error).replace(f"the engine at {endpoint.url}", "the SPARQL engine behind this service")
         message = message.replace(f"of {endpoint.url}", "of the engine")
         if isinstance(error, EngineUnreachable):
-            raise _unavailable(message) from None
+            raise EngineUnavailable(message) from None
         raise UpstreamFailure(message) from None
     return report
 
