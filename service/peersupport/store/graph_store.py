@@ -89,7 +89,7 @@ def load_files(endpoint: str, engine: Engine, files: list[tuple[str, Path]], cli
             else:
                 if refusal:
                     progress(f"[{index}/{len(files)}] {name}: {refusal}, so it is sent with the Graph Store protocol")
-                _put_file(client, store_url, iri, path, path.read_bytes(), name)
+                _put_file(client, store_url, iri, path, name)
                 count = _count(endpoint, client, iri)
             known[iri] = digest
             summary.loaded.append((name, count))
@@ -104,7 +104,8 @@ def load_files(endpoint: str, engine: Engine, files: list[tuple[str, Path]], cli
     return summary
 
 
-def _put_file(client: httpx.Client, store_url: str, iri: str, path: Path, body: bytes, name: str) -> None:
+def _put_file(client: httpx.Client, store_url: str, iri: str, path: Path, name: str) -> None:
+    body = path.read_bytes()  # read only here: the bulk loader reads the file itself
     media_type = _SENT_AS.get(path.suffix)
     if media_type is None:  # JSON-LD
         body = ox.serialize(ox.parse(body, format=RDF_FORMATS[path.suffix]), format=ox.RdfFormat.N_TRIPLES)

@@ -136,6 +136,6 @@ def neighbourhood(reader: EngineReader, nodes: list[ox.NamedNode]) -> Graph:
 def _parts(terms: list) -> list[list]:
     """``terms`` in runs of at most ``VALUES_AT_MOST``: Virtuoso 7.2 refuses a ``VALUES`` block of
     4,095 IRIs or more ("SP030: Too many arguments for standard built-in function in operator()";
-    4,094 pass), so a
-    batch's nodes are asked for in parts, whose CONSTRUCTs together give the one query's triples."""
+    4,094 pass), so a batch's nodes are asked for in parts, whose CONSTRUCTs together give the one
+    query's triples."""
     return [terms[start:start + VALUES_AT_MOST] for start in range(0, len(terms), VALUES_AT_MOST)]

@@ -139,10 +139,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             from peersupport.web.health import deep as deep_health
 
             body.update(deep_health(executor, remote=bool(settings.sparql_endpoint)))
-        if status == "ok":
-            return JSONResponse(body, headers={"Cache-Control": "no-store"})
-        # As for a query the engine did not answer: a load balancer or a client waits, then asks again.
-        return JSONResponse(body, status_code=503, headers={"Cache-Control": "no-store",
-                                                             "Retry-After": str(EngineUnavailable.retry_after)})
+        headers = {"Cache-Control": "no-store"}
+        if status != "ok":  # as for a query the engine did not answer: a load balancer or a client waits, then asks again
+            headers["Retry-After"] = str(EngineUnavailable.retry_after)
+        return JSONResponse(body, status_code=200 if status == "ok" else 503, headers=headers)
 
     return app
